@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from './errors.js';
+
+export const ACTIVATIONS = ['relu', 'gelu', 'gelu_tanh', 'silu', 'sigmoid', 'tanh', 'linear'] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+const SQRT_HALF = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** GELU as PyTorch's default (`approximate='none'`): x·Φ(x) with the exact erf. */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT_HALF)))));
+}
+
+/** GELU with PyTorch's `approximate='tanh'` formula. */
+export function geluTanh(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const inner = tf.mul(SQRT_2_OVER_PI, tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+    return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+  });
+}
+
+/** SiLU / swish: x·sigmoid(x). */
+export function silu(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
+}
+
+const table: Record<ActivationName, (x: tf.Tensor) => tf.Tensor> = {
+  relu: (x) => tf.relu(x),
+  gelu,
+  gelu_tanh: geluTanh,
+  silu,
+  sigmoid: (x) => tf.sigmoid(x),
+  tanh: (x) => tf.tanh(x),
+  linear: (x) => x,
+};
+
+/** Looks up an activation by name; an unknown name is a ConfigError naming `option`. */
+export function getActivation(name: unknown, owner = 'activation', option = 'activation'): (x: tf.Tensor) => tf.Tensor {
+  if (typeof name !== 'string' || !(ACTIVATIONS as readonly string[]).includes(name)) {
+    throw new ConfigError(owner, option, `one of ${ACTIVATIONS.map((a) => `"${a}"`).join(', ')}`, name);
+  }
+  return table[name as ActivationName];
+}

@@ -1,0 +1,154 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { knownOptions } from './validate.js';
+import type { ConfigDict, Initializer, Kwargs, LayerArgs, LayerVariable, Shape } from './types.js';
+
+/** Every class name this project registers starts with this, so it cannot clash with other tfjs layers. */
+export const CLASS_PREFIX = 'MlpBlocks>';
+/** Key written into every block's saved config: the npm package whose import registers the class. */
+export const PACKAGE_KEY = 'mlpBlocksPackage';
+
+/** Options tfjs-layers itself reads from a layer's constructor arguments and writes into its config. */
+const LAYER_OPTIONS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'inputDType', 'weights', PACKAGE_KEY] as const;
+
+export type BlockArgs = LayerArgs & { [PACKAGE_KEY]?: string };
+
+function layerArgs(args: BlockArgs): LayerArgs {
+  const out: Record<string, unknown> = {};
+  for (const key of LAYER_OPTIONS) {
+    if (key !== PACKAGE_KEY && (args as Record<string, unknown>)[key] !== undefined) out[key] = (args as Record<string, unknown>)[key];
+  }
+  return out as LayerArgs;
+}
+
+/**
+ * Base class of every layer in mlp-blocks: a tfjs-layers `Layer` that owns sublayers and reports their
+ * weights as its own. tfjs-layers does not do that for sublayers used inside a custom layer (tfjs issue
+ * 8253), so without it `model.save` drops their weights and the optimizer never sees them.
+ *
+ * Subclasses: validate options in the constructor (`checkOptions` + the validators), create sublayers with
+ * `own(...)`, build them in `build` with `buildOwned(child, shape)`, call them with `child.call(x, kwargs)`,
+ * and return their own options from `blockConfig()` so `new Cls(block.getConfig())` rebuilds the block.
+ */
+export abstract class Block extends tfl.layers.Layer {
+  /** The npm package whose entry registers this class; overridden by each package's blocks. */
+  static packageName = '@mlp-blocks/core';
+
+  private readonly ownedBlocks: Block[] = [];
+  /** Weight-name prefix given by the owning block, so nested weights get unique, stable names. */
+  private weightScope = '';
+
+  constructor(args: BlockArgs = {}) {
+    super(layerArgs(args));
+  }
+
+  /** Class name without the registry prefix, used in error messages. */
+  get blockName(): string {
+    return this.getClassName().replace(CLASS_PREFIX, '');
+  }
+
+  /** Throws a ConfigError for any option the block does not know (typos fail loudly). */
+  protected checkOptions(args: object, own: readonly string[]): void {
+    knownOptions(this.blockName, args, [...own, ...LAYER_OPTIONS]);
+  }
+
+  /** The block's own options, plain JSON, such that `new Cls({...layerConfig, ...blockConfig()})` rebuilds it. */
+  protected abstract blockConfig(): ConfigDict;
+
+  override getConfig(): ConfigDict {
+    const cls = this.constructor as typeof Block;
+    return { ...super.getConfig(), ...this.blockConfig(), [PACKAGE_KEY]: cls.packageName };
+  }
+
+  /** Registers a sublayer whose weights this block owns. Sublayer names must be unique within the block. */
+  protected own<T extends Block>(child: T): T {
+    if (this.ownedBlocks.some((c) => c.name === child.name)) {
+      throw new Error(`${this.blockName}: two sublayers are named "${child.name}"; sublayer names must be unique within a block`);
+    }
+    this.ownedBlocks.push(child);
+    return child;
+  }
+
+  /** The sublayers this block owns, in creation order. */
+  get ownedLayers(): readonly Block[] {
+    return this.ownedBlocks;
+  }
+
+  /** Builds a sublayer so its weights are named `<this block>/<child>/<weight>`. */
+  protected buildOwned(child: Block, inputShape: Shape | Shape[]): void {
+    child.weightScope = `${this.weightScope}${child.name}/`;
+    child.build(inputShape);
+    child.built = true;
+  }
+
+  protected override addWeight(
+    name: string,
+    shape: Shape,
+    dtype?: tf.DataType,
+    initializer?: Initializer,
+    regularizer?: Parameters<tfl.layers.Layer['addWeight']>[4],
+    trainable?: boolean,
+    constraint?: Parameters<tfl.layers.Layer['addWeight']>[6],
+    getInitializerFunc?: Function,
+  ): LayerVariable {
+    return super.addWeight(this.weightScope + name, shape, dtype, initializer, regularizer, trainable, constraint, getInitializerFunc);
+  }
+
+  override get trainableWeights(): LayerVariable[] {
+    if (!this.trainable) return [];
+    return [...super.trainableWeights, ...this.ownedBlocks.flatMap((c) => c.trainableWeights)];
+  }
+
+  override set trainableWeights(weights: LayerVariable[]) {
+    super.trainableWeights = weights;
+  }
+
+  override get nonTrainableWeights(): LayerVariable[] {
+    const children = this.trainable
+      ? this.ownedBlocks.flatMap((c) => c.nonTrainableWeights)
+      : this.ownedBlocks.flatMap((c) => c.weights);
+    return [...super.nonTrainableWeights, ...children];
+  }
+
+  override set nonTrainableWeights(weights: LayerVariable[]) {
+    super.nonTrainableWeights = weights;
+  }
+
+  override setFastWeightInitDuringBuild(value: boolean): void {
+    super.setFastWeightInitDuringBuild(value);
+    for (const child of this.ownedBlocks) child.setFastWeightInitDuringBuild(value);
+  }
+
+  /** Trainable, non-trainable and total parameter counts, sublayers included. */
+  paramCounts(): ParamCounts {
+    return countWeights(this.trainableWeights, this.nonTrainableWeights);
+  }
+
+  /** The training flag tfjs passes through kwargs (true inside `fit`, false in `predict`). */
+  protected isTraining(kwargs: Kwargs | undefined): boolean {
+    return kwargs?.['training'] === true;
+  }
+
+  /** Calls an owned sublayer on a tensor, passing the training flag through. */
+  protected callOwned(child: Block, x: tf.Tensor, kwargs: Kwargs): tf.Tensor {
+    return child.call(x, kwargs) as tf.Tensor;
+  }
+}
+
+export interface ParamCounts {
+  trainable: number;
+  nonTrainable: number;
+  total: number;
+}
+
+function countWeights(trainable: LayerVariable[], nonTrainable: LayerVariable[]): ParamCounts {
+  const size = (ws: LayerVariable[]) => ws.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
+  const t = size(trainable);
+  const n = size(nonTrainable);
+  return { trainable: t, nonTrainable: n, total: t + n };
+}
+
+/** Parameter counts of any tfjs layer or model (tfjs's own `countParams` gives only the total). */
+export function countParams(layer: { trainableWeights: LayerVariable[]; nonTrainableWeights: LayerVariable[] }): ParamCounts {
+  return countWeights(layer.trainableWeights, layer.nonTrainableWeights);
+}

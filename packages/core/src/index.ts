@@ -1,0 +1,38 @@
+import './register.js';
+
+export { Block, CLASS_PREFIX, PACKAGE_KEY, countParams, type BlockArgs, type ParamCounts } from './block.js';
+export {
+  registerBlock,
+  registerModel,
+  listBlocks,
+  listModels,
+  getBlockClass,
+  getModelBuilder,
+  parseSpec,
+  buildFromSpec,
+  assertBlocksRegistered,
+  loadBlocksModel,
+  MissingBlockError,
+  type BlockClass,
+  type BlockSpec,
+  type ModelSpec,
+  type ModelBuilder,
+} from './registry.js';
+export { ConfigError, ShapeError } from './errors.js';
+export * as validate from './validate.js';
+export { ACTIVATIONS, getActivation, gelu, geluTanh, silu, type ActivationName } from './activations.js';
+export { INITIALIZER_NAMES, resolveInitializer, seededInitializer, seededTensor, type InitializerSpec } from './initializers.js';
+export { SeededRandom } from './random.js';
+export { dense, denseAutodiff } from './ops/dense.js';
+export { oneShape, oneTensor, lastDim, formatShape } from './shapes.js';
+export { Dense, type DenseArgs } from './layers/dense.js';
+export { BatchNorm, type BatchNormArgs } from './layers/batch-norm.js';
+export { LayerNorm, type LayerNormArgs } from './layers/layer-norm.js';
+export { RmsNorm, type RmsNormArgs } from './layers/rms-norm.js';
+export { AffineNorm, type AffineNormArgs } from './layers/affine-norm.js';
+export { createNorm, NORMS, type NormKind } from './layers/norm.js';
+export { DropPath, dropPath, type DropPathArgs } from './layers/drop-path.js';
+export { LayerScale, type LayerScaleArgs } from './layers/layer-scale.js';
+export { RandomProjection, type RandomProjectionArgs } from './layers/random-projection.js';
+export { PatchEmbedding, patchGrid, type PatchEmbeddingArgs } from './layers/patch-embedding.js';
+export type { Kwargs, LayerArgs, LayerVariable, Shape, ConfigDict } from './types.js';

@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
+import { ShapeError } from '../errors.js';
+import { resolveInitializer } from '../initializers.js';
+import { formatShape, lastDim, oneShape, oneTensor } from '../shapes.js';
+import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
+import { boolean, positiveNumber, rate } from '../validate.js';
+
+export interface BatchNormArgs extends BlockArgs {
+  /** PyTorch convention: running = (1 − momentum)·running + momentum·batch. Default 0.1 (Keras 0.9). */
+  momentum?: number;
+  /** Default 1e-5. */
+  epsilon?: number;
+  /** Learnable scale and shift. Default false, as in the Hourglass authors' `BatchNorm1d(affine=False)`. */
+  affine?: boolean;
+}
+
+/**
+ * Batch normalisation over the last axis, with statistics over every other axis. Training uses the batch's
+ * biased variance and updates the running variance with the unbiased one (as PyTorch does); evaluation uses
+ * the running statistics. Written here because tfjs's own layer crashes in training without scale/center
+ * (tfjs issue 2868).
+ */
+export class BatchNorm extends Block {
+  static className = `${CLASS_PREFIX}BatchNorm`;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly affine: boolean;
+  runningMean: LayerVariable | null = null;
+  runningVar: LayerVariable | null = null;
+  gamma: LayerVariable | null = null;
+  beta: LayerVariable | null = null;
+
+  constructor(args: BatchNormArgs = {}) {
+    super(args);
+    this.checkOptions(args, ['momentum', 'epsilon', 'affine']);
+    this.momentum = rate(this.blockName, 'momentum', args.momentum ?? 0.1);
+    this.epsilon = positiveNumber(this.blockName, 'epsilon', args.epsilon ?? 1e-5);
+    this.affine = boolean(this.blockName, 'affine', args.affine ?? false);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const d = lastDim(this.blockName, oneShape(this.blockName, inputShape));
+    this.runningMean = this.addWeight('running_mean', [d], 'float32', resolveInitializer('zeros', d), undefined, false);
+    this.runningVar = this.addWeight('running_var', [d], 'float32', resolveInitializer('ones', d), undefined, false);
+    if (this.affine) {
+      this.gamma = this.addWeight('gamma', [d], 'float32', resolveInitializer('ones', d));
+      this.beta = this.addWeight('beta', [d], 'float32', resolveInitializer('zeros', d));
+    }
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return oneShape(this.blockName, inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = oneTensor(this.blockName, inputs);
+      const axes = x.shape.slice(0, -1).map((_, i) => i);
+      let mean: tf.Tensor;
+      let variance: tf.Tensor;
+      if (this.isTraining(kwargs)) {
+        const n = x.size / x.shape[x.rank - 1]!;
+        if (n < 2) {
+          throw new ShapeError(`${this.blockName}: training needs more than one value per channel, received input of shape ${formatShape(x.shape)}`);
+        }
+        mean = tf.mean(x, axes);
+        variance = tf.mean(tf.square(tf.sub(x, mean)), axes);
+        this.updateRunning(mean, variance, n);
+      } else {
+        mean = this.runningMean!.read();
+        variance = this.runningVar!.read();
+      }
+      let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
+      if (this.affine) y = tf.add(tf.mul(y, this.gamma!.read()), this.beta!.read());
+      return y;
+    });
+  }
+
+  private updateRunning(mean: tf.Tensor, variance: tf.Tensor, n: number): void {
+    const m = this.momentum;
+    const rm = this.runningMean!;
+    const rv = this.runningVar!;
+    tf.tidy(() => {
+      rm.write(tf.add(tf.mul(rm.read(), 1 - m), tf.mul(mean, m)));
+      rv.write(tf.add(tf.mul(rv.read(), 1 - m), tf.mul(variance, (m * n) / (n - 1))));
+    });
+  }
+
+  protected blockConfig(): ConfigDict {
+    return { momentum: this.momentum, epsilon: this.epsilon, affine: this.affine };
+  }
+}

@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
+import { oneShape, oneTensor } from '../shapes.js';
+import type { ConfigDict, Kwargs, Shape } from '../types.js';
+import { nonNegativeInt, rate } from '../validate.js';
+
+/**
+ * Stochastic depth for one sample at a time: in training, zero each sample's whole branch with
+ * probability `rate` and scale the survivors by 1/(1 − rate); identity in evaluation.
+ * `seed` makes the sequence of masks reproducible (a different mask each call).
+ */
+export function dropPath(x: tf.Tensor, dropRate: number, training: boolean, seed?: number): tf.Tensor {
+  if (!training || dropRate === 0) return x;
+  return tf.tidy(() => {
+    const keep = 1 - dropRate;
+    const maskShape = [x.shape[0]!, ...x.shape.slice(1).map(() => 1)];
+    const mask = tf.floor(tf.add(keep, tf.randomUniform(maskShape, 0, 1, 'float32', seed)));
+    return tf.mul(tf.div(x, keep), mask);
+  });
+}
+
+export interface DropPathArgs extends BlockArgs {
+  rate: number;
+  seed?: number;
+}
+
+/** DropPath as a layer; blocks use it on their residual branches. */
+export class DropPath extends Block {
+  static className = `${CLASS_PREFIX}DropPath`;
+  readonly rate: number;
+  readonly seed: number | undefined;
+  private calls = 0;
+
+  constructor(args: DropPathArgs) {
+    super(args);
+    this.checkOptions(args, ['rate', 'seed']);
+    this.rate = rate(this.blockName, 'rate', args.rate);
+    this.seed = args.seed === undefined ? undefined : nonNegativeInt(this.blockName, 'seed', args.seed);
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return oneShape(this.blockName, inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const x = oneTensor(this.blockName, inputs);
+    const training = this.isTraining(kwargs);
+    const seed = this.seed === undefined || !training ? undefined : this.seed + this.calls++;
+    return dropPath(x, this.rate, training, seed);
+  }
+
+  protected blockConfig(): ConfigDict {
+    return this.seed === undefined ? { rate: this.rate } : { rate: this.rate, seed: this.seed };
+  }
+}

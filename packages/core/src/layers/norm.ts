@@ -1,0 +1,25 @@
+import { AffineNorm } from './affine-norm.js';
+import { BatchNorm } from './batch-norm.js';
+import { LayerNorm } from './layer-norm.js';
+import { RmsNorm } from './rms-norm.js';
+import { oneOf } from '../validate.js';
+import type { Block } from '../block.js';
+
+export const NORMS = ['batch', 'layer', 'rms', 'affine', 'none'] as const;
+export type NormKind = (typeof NORMS)[number];
+
+/**
+ * The norm a block option names, or null for 'none'. `batch` is without affine parameters (the Hourglass
+ * authors' choice); `epsilon` overrides each norm's default.
+ */
+export function createNorm(kind: unknown, name: string, owner: string, epsilon?: number): Block | null {
+  const k = oneOf(owner, 'norm', kind, NORMS);
+  const eps = epsilon === undefined ? {} : { epsilon };
+  switch (k) {
+    case 'batch': return new BatchNorm({ name, affine: false, ...eps });
+    case 'layer': return new LayerNorm({ name, ...eps });
+    case 'rms': return new RmsNorm({ name, ...eps });
+    case 'affine': return new AffineNorm({ name });
+    case 'none': return null;
+  }
+}

@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/*
+ * y = x·W with a hand-written gradient that transposes explicitly and then multiplies plainly.
+ * Autodiff of tf.matMul produces matMuls with transposeA/transposeB set, which the wasm backend runs
+ * several times slower than an explicit transpose followed by a plain matMul.
+ */
+const matMulExplicitGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, w, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const g = dy as tf.Tensor2D;
+      return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g)];
+    },
+  };
+});
+
+/**
+ * Dense op for inputs of any rank ≥ 2: `[..., inDim] · [inDim, units] (+ bias)`. Leading axes are folded
+ * into one so the matmul stays 2-D (the shape the fast wasm path handles).
+ */
+export function dense(x: tf.Tensor, kernel: tf.Tensor, bias?: tf.Tensor | null): tf.Tensor {
+  return tf.tidy(() => {
+    const inDim = kernel.shape[0]!;
+    const units = kernel.shape[1]!;
+    const lead = x.shape.slice(0, -1);
+    if (x.shape[x.rank - 1] !== inDim) {
+      throw new Error(`dense: input's last axis is ${x.shape[x.rank - 1]} but the kernel expects ${inDim} (input shape [${x.shape.join(', ')}])`);
+    }
+    const flat = x.rank === 2 ? x : tf.reshape(x, [-1, inDim]);
+    let y = matMulExplicitGrad(flat, kernel);
+    if (bias != null) y = tf.add(y, bias);
+    return x.rank === 2 ? y : tf.reshape(y, [...lead, units]);
+  });
+}
+
+/** The same product through tfjs autodiff; the reference the custom gradient is tested against. */
+export function denseAutodiff(x: tf.Tensor, kernel: tf.Tensor, bias?: tf.Tensor | null): tf.Tensor {
+  return tf.tidy(() => {
+    const inDim = kernel.shape[0]!;
+    const flat = tf.reshape(x, [-1, inDim]);
+    let y: tf.Tensor = tf.matMul(flat as tf.Tensor2D, kernel as tf.Tensor2D);
+    if (bias != null) y = tf.add(y, bias);
+    return tf.reshape(y, [...x.shape.slice(0, -1), kernel.shape[1]!]);
+  });
+}

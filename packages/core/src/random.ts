@@ -1,0 +1,51 @@
+/**
+ * A small seeded generator (mulberry32) written out in JS, so a "random" fixed projection is the same
+ * numbers in every process and on every tfjs backend: tf.random* ops may differ across backends/versions.
+ */
+export class SeededRandom {
+  private state: number;
+  private spareNormal: number | null = null;
+
+  constructor(seed: number) {
+    if (!Number.isInteger(seed)) throw new TypeError(`SeededRandom: seed must be an integer, received ${seed}`);
+    this.state = seed >>> 0;
+  }
+
+  /** Uniform in [0, 1) with 32 bits of resolution. */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  uniform(low: number, high: number): number {
+    return low + (high - low) * this.next();
+  }
+
+  /** Standard normal via Box–Muller (pairs cached). */
+  normal(): number {
+    if (this.spareNormal !== null) {
+      const v = this.spareNormal;
+      this.spareNormal = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  fillUniform(out: Float32Array, low: number, high: number): Float32Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.uniform(low, high);
+    return out;
+  }
+
+  fillNormal(out: Float32Array, mean: number, std: number): Float32Array {
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
+    return out;
+  }
+}

@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { type Block, CLASS_PREFIX, PACKAGE_KEY } from './block.js';
+import { ConfigError, describe } from './errors.js';
+
+/** A concrete block class: constructible from its config, with a registry-prefixed `className`. */
+export interface BlockClass {
+  new (args: never): Block;
+  className: string;
+  packageName: string;
+}
+
+export type ModelSpec = { model: string } & Record<string, unknown>;
+export type BlockSpec = { block: string } & Record<string, unknown>;
+
+export interface ModelBuilder {
+  /** The npm package that provides it (named in errors when it is missing). */
+  packageName: string;
+  /** Builds the model from a spec (the `model` key included). */
+  build(spec: ModelSpec): tfl.LayersModel;
+  /** Closed-form parameter count of the spec, when the package can compute one without building. */
+  countParams?(spec: ModelSpec): { trainable: number; nonTrainable: number; total: number };
+}
+
+const blocks = new Map<string, BlockClass>();
+const models = new Map<string, ModelBuilder>();
+
+/** Which package provides a name when that package has not been imported; only used for error messages. */
+const KNOWN_PROVIDERS: Record<string, string> = {
+  hourglass: '@mlp-blocks/hourglass',
+  conventional: '@mlp-blocks/hourglass',
+  ResidualMlpBlock: '@mlp-blocks/hourglass',
+  gmlp: '@mlp-blocks/gmlp',
+  GmlpBlock: '@mlp-blocks/gmlp',
+  SpatialGatingUnit: '@mlp-blocks/gmlp',
+  mixer: '@mlp-blocks/mixer',
+  resmlp: '@mlp-blocks/mixer',
+  tsmixer: '@mlp-blocks/mixer',
+  MixerBlock: '@mlp-blocks/mixer',
+  ResMlpBlock: '@mlp-blocks/mixer',
+  TsMixerBlock: '@mlp-blocks/mixer',
+};
+
+/**
+ * Registers a block class for tfjs serialization (under its prefixed `className`) and in the block registry
+ * (under the name without the prefix). Call it once at import of the package entry.
+ */
+export function registerBlock<C extends BlockClass>(cls: C): C {
+  const className = cls.className;
+  if (typeof className !== 'string' || !className.startsWith(CLASS_PREFIX) || className.length === CLASS_PREFIX.length) {
+    throw new Error(`registerBlock: ${cls.name}.className must be "${CLASS_PREFIX}<Name>", received ${describe(className)}`);
+  }
+  tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  blocks.set(className.slice(CLASS_PREFIX.length), cls);
+  return cls;
+}
+
+/** Registers a whole-model builder under a spec name, e.g. 'hourglass'. */
+export function registerModel(name: string, builder: ModelBuilder): void {
+  if (!/^[a-z][a-z0-9_-]*$/.test(name)) throw new Error(`registerModel: name must be lower-case letters, digits, '_' or '-', received ${describe(name)}`);
+  models.set(name, builder);
+}
+
+export function listBlocks(): string[] {
+  return [...blocks.keys()].sort();
+}
+
+export function listModels(): string[] {
+  return [...models.keys()].sort();
+}
+
+function missing(kind: 'block' | 'model', name: string, known: string[]): Error {
+  const provider = KNOWN_PROVIDERS[name];
+  const hint = provider
+    ? ` It is provided by ${provider}: install it and import '${provider}' before using it.`
+    : ` Known ${kind}s: ${known.length > 0 ? known.join(', ') : '(none registered)'}.`;
+  return new ConfigError('spec', kind, `a registered ${kind} name`, name, `Unknown ${kind} ${describe(name)}.${hint}`);
+}
+
+export function getBlockClass(name: string): BlockClass {
+  const cls = blocks.get(name.startsWith(CLASS_PREFIX) ? name.slice(CLASS_PREFIX.length) : name);
+  if (!cls) throw missing('block', name, listBlocks());
+  return cls;
+}
+
+export function getModelBuilder(name: string): ModelBuilder {
+  const builder = models.get(name);
+  if (!builder) throw missing('model', name, listModels());
+  return builder;
+}
+
+/** Parses a spec given as an object or JSON text, with errors that say what is wrong. */
+export function parseSpec(spec: unknown): ModelSpec | BlockSpec {
+  let value = spec;
+  if (typeof spec === 'string') {
+    try {
+      value = JSON.parse(spec);
+    } catch (e) {
+      throw new ConfigError('spec', 'spec', 'JSON text', spec, `spec is not valid JSON (${(e as Error).message}): ${spec.slice(0, 200)}`);
+    }
+  }
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError('spec', 'spec', 'an object with a "model" or "block" key', value);
+  }
+  const obj = value as Record<string, unknown>;
+  if (typeof obj['model'] === 'string') return obj as ModelSpec;
+  if (typeof obj['block'] === 'string') return obj as BlockSpec;
+  throw new ConfigError('spec', 'model', 'a string naming a model (or "block" naming a block)', obj['model'] ?? obj['block'],
+    `spec needs a "model" (whole network) or "block" (one layer) string, received ${describe(value)}`);
+}
+
+/** Builds a whole model from `{"model": ...}` or one block layer from `{"block": ...}`. */
+export function buildFromSpec(spec: unknown): tfl.LayersModel | Block {
+  const parsed = parseSpec(spec);
+  if ('model' in parsed && typeof parsed.model === 'string') return getModelBuilder(parsed.model).build(parsed as ModelSpec);
+  const { block, ...options } = parsed as BlockSpec;
+  const Cls = getBlockClass(block);
+  return new Cls(options as never);
+}
+
+/** Raised when a saved model uses a block class that no imported package has registered. */
+export class MissingBlockError extends Error {
+  readonly className: string;
+  readonly packageName: string | undefined;
+
+  constructor(className: string, packageName: string | undefined) {
+    super(packageName
+      ? `The model uses ${className}, which ${packageName} registers. Install ${packageName} and import it before loading the model (import '${packageName}').`
+      : `The model uses ${className}, which no imported package has registered; import the package that defines it before loading the model.`);
+    this.name = 'MissingBlockError';
+    this.className = className;
+    this.packageName = packageName;
+  }
+}
+
+/** Walks a saved topology and throws MissingBlockError for the first unregistered mlp-blocks class. */
+export function assertBlocksRegistered(topology: unknown): void {
+  const registered = tf.serialization.SerializationMap.getMap().classNameMap;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (node == null || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    const className = obj['class_name'] ?? obj['className'];
+    if (typeof className === 'string' && className.startsWith(CLASS_PREFIX) && !(className in registered)) {
+      const config = obj['config'] as Record<string, unknown> | undefined;
+      const pkg = typeof config?.[PACKAGE_KEY] === 'string' ? (config[PACKAGE_KEY] as string) : KNOWN_PROVIDERS[className.slice(CLASS_PREFIX.length)];
+      throw new MissingBlockError(className, pkg);
+    }
+    Object.values(obj).forEach(visit);
+  };
+  visit(topology);
+}
+
+/**
+ * `tf.loadLayersModel` with a check first: a model using an mlp-blocks class whose package was not imported
+ * fails with an error naming that package, instead of tfjs's generic "Unknown layer".
+ */
+export async function loadBlocksModel(source: string | tf.io.IOHandler): Promise<tfl.LayersModel> {
+  const handler = typeof source === 'string' ? tf.io.getLoadHandlers(source)[0] : source;
+  if (!handler?.load) throw new Error(`loadBlocksModel: no load handler for ${describe(source)}; pass an IOHandler (for files in Node, fileSystem(dir) from '@mlp-blocks/core/node')`);
+  const artifacts = await handler.load();
+  assertBlocksRegistered(artifacts.modelTopology);
+  return tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+}
