@@ -9,14 +9,26 @@ export const CLASS_PREFIX = 'MlpBlocks>';
 export const PACKAGE_KEY = 'mlpBlocksPackage';
 
 /** Options tfjs-layers itself reads from a layer's constructor arguments and writes into its config. */
-const LAYER_OPTIONS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'inputDType', 'weights', PACKAGE_KEY] as const;
+const LAYER_OPTIONS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'inputDType', 'weights', PACKAGE_KEY,
+  // tfjs's deserializer adds this key to the config it passes to the constructor.
+  'customObjects'] as const;
 
 export type BlockArgs = LayerArgs & { [PACKAGE_KEY]?: string };
+
+const nameCounters = new Map<string, number>();
+
+/** `MlpBlocks>ResidualMlpBlock` → `residual_mlp_block_1`, `_2`, … (unique within the process). */
+function defaultName(className: string): string {
+  const base = className.replace(CLASS_PREFIX, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const n = (nameCounters.get(base) ?? 0) + 1;
+  nameCounters.set(base, n);
+  return `${base}_${n}`;
+}
 
 function layerArgs(args: BlockArgs): LayerArgs {
   const out: Record<string, unknown> = {};
   for (const key of LAYER_OPTIONS) {
-    if (key !== PACKAGE_KEY && (args as Record<string, unknown>)[key] !== undefined) out[key] = (args as Record<string, unknown>)[key];
+    if (key !== PACKAGE_KEY && key !== 'customObjects' && (args as Record<string, unknown>)[key] !== undefined) out[key] = (args as Record<string, unknown>)[key];
   }
   return out as LayerArgs;
 }
@@ -39,7 +51,10 @@ export abstract class Block extends tfl.layers.Layer {
   private weightScope = '';
 
   constructor(args: BlockArgs = {}) {
-    super(layerArgs(args));
+    const la = layerArgs(args);
+    // tfjs derives default names from className, and its '>' is not allowed in weight names.
+    if (la.name == null) la.name = defaultName((new.target as unknown as { className: string }).className);
+    super(la);
   }
 
   /** Class name without the registry prefix, used in error messages. */

@@ -146,7 +146,9 @@ export function assertBlocksRegistered(topology: unknown): void {
     const className = obj['class_name'] ?? obj['className'];
     if (typeof className === 'string' && className.startsWith(CLASS_PREFIX) && !(className in registered)) {
       const config = obj['config'] as Record<string, unknown> | undefined;
-      const pkg = typeof config?.[PACKAGE_KEY] === 'string' ? (config[PACKAGE_KEY] as string) : KNOWN_PROVIDERS[className.slice(CLASS_PREFIX.length)];
+      // Saved topologies carry snake_case keys (tfjs converts them), in-memory configs camelCase.
+      const saved = config?.['mlp_blocks_package'] ?? config?.[PACKAGE_KEY];
+      const pkg = typeof saved === 'string' ? saved : KNOWN_PROVIDERS[className.slice(CLASS_PREFIX.length)];
       throw new MissingBlockError(className, pkg);
     }
     Object.values(obj).forEach(visit);

@@ -1,0 +1,1 @@
+export { checkConformance, ConformanceError, type ConformanceOptions, type CheckResult } from './conformance.js';
