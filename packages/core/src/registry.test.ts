@@ -4,7 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Block, type ConfigDict, ConfigError, Dense, LayerNorm, MissingBlockError, buildFromSpec, getBlockClass, listBlocks,
-  listModels, loadBlocksModel, parseSpec, registerBlock, registerModel,
+  listModels, loadBlocksModel, oneTensor, parseSpec, registerBlock, registerModel,
 } from './index.js';
 
 beforeAll(async () => {
@@ -66,7 +66,7 @@ class Unimported extends Block {
   static className = 'MlpBlocks>TestUnimported';
   static override packageName = '@example/not-imported';
   override computeOutputShape(s: tfl.Shape | tfl.Shape[]): tfl.Shape { return s as tfl.Shape; }
-  override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor { return tf.tidy(() => tf.mul(x as tf.Tensor, 2)); }
+  override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor { return tf.tidy(() => tf.mul(oneTensor('TestUnimported', x), 2)); }
   protected blockConfig(): ConfigDict { return {}; }
 }
 
