@@ -1,0 +1,43 @@
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { Command, InvalidArgumentError } from 'commander';
+import { collectInfo, formatInfo } from './info.js';
+
+const BACKENDS = ['cpu', 'wasm'];
+
+function backendOption(value: string): string {
+  if (!BACKENDS.includes(value)) throw new InvalidArgumentError(`must be one of ${BACKENDS.join(', ')}, received "${value}"`);
+  return value;
+}
+
+/** Builds the `mlp-blocks` command line; `argv` as in process.argv. Resolves to the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = new Command('mlp-blocks')
+    .description('Train, sweep and inspect the mlp-blocks MLP models for TensorFlow.js')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('info')
+    .description('print versions, the active backend and the registered blocks and models')
+    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'cpu')
+    .option('--json', 'print JSON for machines')
+    .action(async (opts: { backend: string; json?: boolean }) => {
+      const info = await collectInfo(opts.backend);
+      process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatInfo(info)}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    const code = (e as { exitCode?: number }).exitCode;
+    if (typeof code === 'number') return code; // commander already printed the message
+    process.stderr.write(`mlp-blocks: ${(e as Error).message}\n`);
+    return 1;
+  } finally {
+    // The wasm backend keeps worker handles alive; dispose so the process can exit.
+    if (tf.findBackend('wasm')) tf.removeBackend('wasm');
+  }
+}

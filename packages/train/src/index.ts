@@ -1,0 +1,2 @@
+export { runCli } from './cli/program.js';
+export { collectInfo, formatInfo, type Info } from './cli/info.js';
