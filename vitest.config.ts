@@ -1,8 +1,27 @@
 import { defineConfig } from 'vitest/config';
+import type { Reporter, TestModule } from 'vitest/node';
+
+/** Ends the run with one plain "tests: N passed, N failed, N skipped" line that any CI log reader can parse. */
+const summary: Reporter = {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>) {
+    const counts = { passed: 0, failed: 0, skipped: 0 };
+    for (const m of modules) {
+      for (const t of m.children.allTests()) {
+        const state = t.result().state;
+        if (state === 'passed') counts.passed++;
+        else if (state === 'failed') counts.failed++;
+        else counts.skipped++;
+      }
+      if (m.state() === 'failed' && [...m.children.allTests()].length === 0) counts.failed++; // a file that failed to load
+    }
+    process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+  },
+};
 
 // One root config; each package is a project so `vitest run` covers the whole monorepo.
 export default defineConfig({
   test: {
+    reporters: ['default', summary],
     projects: [
       'packages/core',
       'packages/blocks-hourglass',
@@ -17,7 +36,7 @@ export default defineConfig({
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
         testTimeout: 60_000,
         hookTimeout: 60_000,
-        pool: 'forks',
+        pool: 'forks' as const,
       },
     })),
   },

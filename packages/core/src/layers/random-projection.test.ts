@@ -1,0 +1,258 @@
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dense, RandomProjection } from '../index.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const CORE_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const DIST_ENTRY = join(CORE_DIR, 'dist', 'index.js');
+
+function bytes(a: Float32Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function sha256(a: Float32Array): string {
+  return createHash('sha256').update(bytes(a)).digest('hex');
+}
+
+function disposeWeights(layer: { weights: { dispose(): void }[] }): void {
+  for (const w of layer.weights) w.dispose();
+}
+
+/** Builds a projection for inputs of width `inDim` and returns a copy of its kernel values. */
+function kernelOf(args: ConstructorParameters<typeof RandomProjection>[0], inDim: number): Float32Array {
+  const layer = new RandomProjection(args);
+  layer.build([null, inDim]);
+  const values = Float32Array.from(layer.kernel!.read().dataSync() as Float32Array);
+  disposeWeights(layer);
+  return values;
+}
+
+/** The published mulberry32 generator, written out independently of the library's SeededRandom. */
+function mulberry32(seed: number): () => number {
+  let a = seed | 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('RandomProjection kernel', () => {
+  it('the same seed gives bit-identical kernels in two instances; different seeds differ', () => {
+    const before = tf.memory().numTensors;
+    const a = kernelOf({ units: 16, seed: 1234 }, 24);
+    const b = kernelOf({ units: 16, seed: 1234 }, 24);
+    const c = kernelOf({ units: 16, seed: 1235 }, 24);
+    expect(bytes(a).equals(bytes(b))).toBe(true);
+    expect(bytes(a).equals(bytes(c))).toBe(false);
+    // Different seeds are not just a shifted copy: most entries differ.
+    expect(a.filter((v, i) => v !== c[i]).length).toBeGreaterThan(a.length * 0.99);
+    const n1 = kernelOf({ units: 16, seed: 7, distribution: 'normal' }, 24);
+    const n2 = kernelOf({ units: 16, seed: 7, distribution: 'normal' }, 24);
+    expect(bytes(n1).equals(bytes(n2))).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('is mulberry32 uniform(±1/√inDim) in row-major order (independent re-implementation)', () => {
+    const inDim = 24;
+    const units = 16;
+    const k = kernelOf({ units, seed: 1234 }, inDim);
+    const next = mulberry32(1234);
+    const s = 1 / Math.sqrt(inDim);
+    const ref = new Float32Array(inDim * units);
+    for (let i = 0; i < ref.length; i++) ref[i] = -s + 2 * s * next();
+    expect(bytes(k).equals(bytes(ref))).toBe(true);
+  });
+
+  it('values lie within ±1/√inDim with mean ≈ 0 and variance ≈ limit²/3 (10,000 samples)', () => {
+    const inDim = 100;
+    const units = 100;
+    const k = kernelOf({ units, seed: 42 }, inDim);
+    const limit = 1 / Math.sqrt(inDim);
+    const n = k.length;
+    let sum = 0;
+    let sumSq = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of k) {
+      sum += v;
+      sumSq += v * v;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    // Float32 rounding is monotonic, so no value can exceed the float32-rounded bound.
+    expect(max).toBeLessThanOrEqual(Math.fround(limit));
+    expect(min).toBeGreaterThanOrEqual(-Math.fround(limit));
+    // The range is actually used: with 10k draws, both ends are reached within 1 %.
+    expect(max).toBeGreaterThan(0.99 * limit);
+    expect(min).toBeLessThan(-0.99 * limit);
+    const mean = sum / n;
+    // Mean of n uniforms on ±limit has std limit/√(3n); 5σ bound.
+    expect(Math.abs(mean)).toBeLessThan((5 * limit) / Math.sqrt(3 * n));
+    const variance = sumSq / n - mean * mean;
+    expect(variance / (limit * limit / 3)).toBeGreaterThan(0.95);
+    expect(variance / (limit * limit / 3)).toBeLessThan(1.05);
+  });
+
+  it('an explicit scale and the normal distribution are honoured', () => {
+    const u = kernelOf({ units: 50, seed: 3, scale: 0.25 }, 40);
+    expect(Math.max(...u.map(Math.abs))).toBeLessThanOrEqual(0.25);
+    expect(Math.max(...u.map(Math.abs))).toBeGreaterThan(0.24);
+    const nk = kernelOf({ units: 100, seed: 3, distribution: 'normal', scale: 2 }, 100);
+    const mean = nk.reduce((a, b) => a + b, 0) / nk.length;
+    const std = Math.sqrt(nk.reduce((a, b) => a + (b - mean) ** 2, 0) / nk.length);
+    expect(Math.abs(mean)).toBeLessThan((5 * 2) / Math.sqrt(nk.length));
+    expect(std).toBeGreaterThan(2 * 0.95);
+    expect(std).toBeLessThan(2 * 1.05);
+  });
+
+  it.skipIf(!existsSync(DIST_ENTRY))('is bit-identical in another Node process (compiled dist, SHA-256 of the kernel bytes)', () => {
+    const code = `
+      import '@tensorflow/tfjs-backend-cpu';
+      import * as tf from '@tensorflow/tfjs-core';
+      import { createHash } from 'node:crypto';
+      const { RandomProjection } = await import(${JSON.stringify(pathToFileURL(DIST_ENTRY).href)});
+      await tf.setBackend('cpu');
+      const hash = (args, inDim) => {
+        const layer = new RandomProjection(args);
+        layer.build([null, inDim]);
+        const v = layer.kernel.read().dataSync();
+        return createHash('sha256').update(Buffer.from(v.buffer, v.byteOffset, v.byteLength)).digest('hex');
+      };
+      process.stdout.write(JSON.stringify([
+        hash({ units: 16, seed: 1234 }, 24),
+        hash({ units: 9, seed: 99, distribution: 'normal' }, 31),
+      ]));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: CORE_DIR, encoding: 'utf8' });
+    const [uniformHash, normalHash] = JSON.parse(out) as [string, string];
+    expect(uniformHash).toBe(sha256(kernelOf({ units: 16, seed: 1234 }, 24)));
+    expect(normalHash).toBe(sha256(kernelOf({ units: 9, seed: 99, distribution: 'normal' }, 31)));
+  });
+
+  it('is bit-identical on the wasm and cpu backends, and so are the outputs (within float tolerance)', async () => {
+    const before = tf.memory().numTensors;
+    const cpuKernel = kernelOf({ units: 12, seed: 5 }, 20);
+    const xValues = Float32Array.from({ length: 3 * 20 }, (_, i) => Math.sin(i));
+    const cpuOut = tf.tidy(() => {
+      const layer = new RandomProjection({ units: 12, seed: 5 });
+      const y = layer.apply(tf.tensor2d(xValues, [3, 20])) as tf.Tensor;
+      const out = Float32Array.from(y.dataSync() as Float32Array);
+      disposeWeights(layer);
+      return out;
+    });
+
+    // setBackend resolves to false (and logs) if the wasm binary cannot be loaded: that must fail the test.
+    const ok = await tf.setBackend('wasm');
+    expect(ok, 'tf.setBackend("wasm") failed').toBe(true);
+    try {
+      expect(tf.getBackend()).toBe('wasm');
+      const wasmKernel = kernelOf({ units: 12, seed: 5 }, 20);
+      expect(bytes(wasmKernel).equals(bytes(cpuKernel))).toBe(true);
+      const layer = new RandomProjection({ units: 12, seed: 5 });
+      const x = tf.tensor2d(xValues, [3, 20]);
+      const y = layer.apply(x) as tf.Tensor;
+      const wasmOut = y.dataSync();
+      for (let i = 0; i < cpuOut.length; i++) expect(Math.abs(wasmOut[i]! - cpuOut[i]!)).toBeLessThan(1e-5);
+      tf.dispose([x, y]);
+      disposeWeights(layer);
+    } finally {
+      await tf.setBackend('cpu');
+    }
+    expect(tf.getBackend()).toBe('cpu');
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('RandomProjection in a model', () => {
+  it('has 0 trainable params and inDim·units non-trainable', () => {
+    const layer = new RandomProjection({ units: 6, seed: 1 });
+    layer.build([null, 5]);
+    expect(layer.paramCounts()).toEqual({ trainable: 0, nonTrainable: 30, total: 30 });
+    expect(layer.trainableWeights).toHaveLength(0);
+    disposeWeights(layer);
+  });
+
+  it('keeps its seeded kernel when tfjs builds with fast (zero-filling) weight init, unlike a plain Dense', () => {
+    const expected = kernelOf({ units: 6, seed: 11 }, 5);
+    const layer = new RandomProjection({ units: 6, seed: 11 });
+    layer.setFastWeightInitDuringBuild(true);
+    layer.build([null, 5]);
+    expect(bytes(Float32Array.from(layer.kernel!.read().dataSync() as Float32Array)).equals(bytes(expected))).toBe(true);
+    disposeWeights(layer);
+
+    // Control: fast init really zero-fills an ordinary weight, so the check above is meaningful.
+    const d = new Dense({ units: 6, kernelInitializer: 'ones' });
+    d.setFastWeightInitDuringBuild(true);
+    d.build([null, 5]);
+    expect(Array.from(d.kernel!.read().dataSync()).every((v) => v === 0)).toBe(true);
+    disposeWeights(d);
+  });
+
+  it('survives a save → load round trip bit-for-bit', async () => {
+    const model = tfl.sequential({
+      layers: [new RandomProjection({ units: 6, seed: 7, inputShape: [5] }), new Dense({ units: 2 })],
+    });
+    const original = Float32Array.from((model.layers[0] as RandomProjection).kernel!.read().dataSync() as Float32Array);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    expect(saved).toBeDefined();
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const rp = loaded.layers[0];
+    expect(rp).toBeInstanceOf(RandomProjection);
+    const reloaded = Float32Array.from((rp as RandomProjection).kernel!.read().dataSync() as Float32Array);
+    expect(bytes(reloaded).equals(bytes(original))).toBe(true);
+    expect((rp as RandomProjection).paramCounts().trainable).toBe(0);
+
+    const x = tf.tensor2d(Float32Array.from({ length: 4 * 5 }, (_, i) => Math.cos(i)), [4, 5]);
+    const y1 = model.predict(x) as tf.Tensor;
+    const y2 = loaded.predict(x) as tf.Tensor;
+    expect(Array.from(y2.dataSync())).toEqual(Array.from(y1.dataSync()));
+    tf.dispose([x, y1, y2]);
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('receives no gradient: excluded from model.trainableWeights and unchanged by fit', async () => {
+    const rp = new RandomProjection({ units: 6, seed: 9, inputShape: [5] });
+    const head = new Dense({ units: 2 });
+    const model = tfl.sequential({ layers: [rp, head] });
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+    expect(model.trainableWeights).toHaveLength(2);
+    expect(model.trainableWeights).not.toContain(rp.kernel);
+    expect(model.trainableWeights.map((w) => w.name)).not.toContain(rp.kernel!.name);
+    expect(model.nonTrainableWeights).toContain(rp.kernel);
+
+    const rpBefore = Float32Array.from(rp.kernel!.read().dataSync() as Float32Array);
+    const headBefore = Float32Array.from(head.kernel!.read().dataSync() as Float32Array);
+    const xs = tf.tensor2d(Float32Array.from({ length: 8 * 5 }, (_, i) => Math.sin(i * 0.7)), [8, 5]);
+    const ys = tf.tensor2d(Float32Array.from({ length: 8 * 2 }, (_, i) => Math.cos(i)), [8, 2]);
+    await model.fit(xs, ys, { epochs: 2, batchSize: 4, verbose: 0 });
+    const rpAfter = Float32Array.from(rp.kernel!.read().dataSync() as Float32Array);
+    const headAfter = Float32Array.from(head.kernel!.read().dataSync() as Float32Array);
+    expect(bytes(rpAfter).equals(bytes(rpBefore))).toBe(true);
+    // The trainable head did move, so training really happened.
+    expect(bytes(headAfter).equals(bytes(headBefore))).toBe(false);
+    tf.dispose([xs, ys]);
+    model.dispose();
+  });
+});
