@@ -2,12 +2,25 @@
  * A small seeded generator (mulberry32) written out in JS, so a "random" fixed projection is the same
  * numbers in every process and on every tfjs backend: tf.random* ops may differ across backends/versions.
  */
+/** Seeds are 32-bit: a larger one would silently alias a smaller one. */
+export const MAX_SEED = 0xffffffff;
+
+/** Murmur3's 32-bit finaliser: spreads nearby integers (seed, seed + 1, …) far apart. */
+export function mix32(x: number): number {
+  let h = x >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 export class SeededRandom {
   private state: number;
   private spareNormal: number | null = null;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed)) throw new TypeError(`SeededRandom: seed must be an integer, received ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+      throw new RangeError(`SeededRandom: seed must be an integer in [0, ${MAX_SEED}], received ${seed}`);
+    }
     this.state = seed >>> 0;
   }
 

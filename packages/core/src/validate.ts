@@ -79,3 +79,11 @@ export function knownOptions(owner: string, args: object, allowed: readonly stri
     }
   }
 }
+
+/** A 32-bit seed: an integer in [0, 2³²−1]. */
+export function seed32(owner: string, option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new ConfigError(owner, option, 'an integer in [0, 4294967295]', value);
+  }
+  return value;
+}

@@ -120,3 +120,16 @@ describe('DropPath', () => {
     }
   });
 });
+
+describe('DropPath seeds do not replay each other', () => {
+  it('a layer seeded s + 1 does not repeat the masks of a layer seeded s one call later', () => {
+    const x = tf.ones([64, 1]);
+    const a = new DropPath({ rate: 0.5, seed: 10 });
+    const b = new DropPath({ rate: 0.5, seed: 11 });
+    const masksA = [0, 1, 2].map(() => { const y = a.apply(x, { training: true }) as tf.Tensor; const v = Array.from(y.dataSync()); y.dispose(); return v; });
+    const masksB = [0, 1].map(() => { const y = b.apply(x, { training: true }) as tf.Tensor; const v = Array.from(y.dataSync()); y.dispose(); return v; });
+    expect(masksB[0]).not.toEqual(masksA[1]);
+    expect(masksB[1]).not.toEqual(masksA[2]);
+    x.dispose();
+  });
+});

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
+import { mix32 } from '../random.js';
 import { oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, Shape } from '../types.js';
-import { nonNegativeInt, rate } from '../validate.js';
+import { rate, seed32 } from '../validate.js';
 
 /**
  * Stochastic depth for one sample at a time: in training, zero each sample's whole branch with
@@ -35,7 +36,7 @@ export class DropPath extends Block {
     super(args);
     this.checkOptions(args, ['rate', 'seed']);
     this.rate = rate(this.blockName, 'rate', args.rate);
-    this.seed = args.seed === undefined ? undefined : nonNegativeInt(this.blockName, 'seed', args.seed);
+    this.seed = args.seed === undefined ? undefined : seed32(this.blockName, 'seed', args.seed);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -45,7 +46,8 @@ export class DropPath extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = oneTensor(this.blockName, inputs);
     const training = this.isTraining(kwargs);
-    const seed = this.seed === undefined || !training ? undefined : this.seed + this.calls++;
+    // Hash (seed, call) so layers seeded s and s + 1 do not replay each other's masks one call apart.
+    const seed = this.seed === undefined || !training ? undefined : mix32(mix32(this.seed) ^ this.calls++);
     return dropPath(x, this.rate, training, seed);
   }
 

@@ -256,3 +256,11 @@ describe('RandomProjection in a model', () => {
     model.dispose();
   });
 });
+
+describe('RandomProjection seeds are 32-bit', () => {
+  it('rejects a seed that would alias a smaller one, naming the option and value', () => {
+    expect(() => new RandomProjection({ units: 2, seed: 2 ** 32 })).toThrow('RandomProjection: option "seed" must be an integer in [0, 4294967295], received 4294967296');
+    expect(() => new RandomProjection({ units: 2, seed: -1 })).toThrow(/option "seed"/);
+    expect(() => new RandomProjection({ units: 2, seed: 2 ** 32 - 1 })).not.toThrow();
+  });
+});

@@ -4,11 +4,11 @@ import { seededInitializer } from '../initializers.js';
 import { dense } from '../ops/dense.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
-import { nonNegativeInt, oneOf, positiveInt, positiveNumber } from '../validate.js';
+import { oneOf, positiveInt, positiveNumber, seed32 } from '../validate.js';
 
 export interface RandomProjectionArgs extends BlockArgs {
   units: number;
-  /** Any non-negative integer; the same seed gives the same matrix in any process and on any backend. */
+  /** An integer in [0, 2³²−1]; the same seed gives the same matrix in any process and on any backend. */
   seed: number;
   /** Default 'uniform'. */
   distribution?: 'uniform' | 'normal';
@@ -19,7 +19,9 @@ export interface RandomProjectionArgs extends BlockArgs {
 /**
  * A fixed random linear map `x · R`, R of shape [inDim, units], never trained. R is drawn by the project's own
  * seeded generator (mulberry32, row-major), not tf.random*, so it is identical everywhere and can be
- * regenerated from (seed, shape) instead of stored.
+ * regenerated from (seed, shape) instead of stored. The uniform draw is exact in every JS engine; the normal
+ * draw goes through Math.log/cos, which are bit-identical across Node processes but not guaranteed so
+ * across different JS engines.
  */
 export class RandomProjection extends Block {
   static className = `${CLASS_PREFIX}RandomProjection`;
@@ -33,7 +35,7 @@ export class RandomProjection extends Block {
     super(args);
     this.checkOptions(args, ['units', 'seed', 'distribution', 'scale']);
     this.units = positiveInt(this.blockName, 'units', args.units);
-    this.seed = nonNegativeInt(this.blockName, 'seed', args.seed);
+    this.seed = seed32(this.blockName, 'seed', args.seed);
     this.distribution = oneOf(this.blockName, 'distribution', args.distribution ?? 'uniform', ['uniform', 'normal'] as const);
     this.scale = args.scale === undefined ? undefined : positiveNumber(this.blockName, 'scale', args.scale);
   }
