@@ -132,6 +132,16 @@ describe('fileSystem', () => {
     model.dispose();
   });
 
+  it('refuses weights paths that leave the model directory', async () => {
+    const { dir, model } = await savedModel();
+    const jsonPath = path.join(dir, 'model.json');
+    const json = JSON.parse(await fs.readFile(jsonPath, 'utf8'));
+    json.weightsManifest[0].paths = ['../../etc/passwd'];
+    await fs.writeFile(jsonPath, JSON.stringify(json));
+    await expect(fileSystem(dir).load!()).rejects.toThrow(/lists weights file .*etc\/passwd, which is outside the model's directory/);
+    model.dispose();
+  });
+
   it('rejects a truncated weights file with expected and actual byte counts', async () => {
     const { dir, model } = await savedModel();
     const weightsPath = path.join(dir, 'weights.bin');

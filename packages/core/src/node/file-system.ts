@@ -182,6 +182,11 @@ async function loadWeights(
 
   for (const group of manifest) {
     const files = group.paths.map((p) => path.resolve(modelDir, p));
+    // A model.json may come from elsewhere: never let it make us read files outside its own directory.
+    const outside = files.find((f) => path.relative(modelDir, f).startsWith('..') || path.isAbsolute(path.relative(modelDir, f)));
+    if (outside) {
+      throw new ModelFileError(`${jsonPath} lists weights file ${outside}, which is outside the model's directory ${modelDir}`, jsonPath);
+    }
     let actual = 0;
     for (const file of files) {
       const bytes = await readWeightsFile(file, jsonPath);
