@@ -1,3 +1,6 @@
-// Registration module: importing the package entry registers its blocks with tfjs and the core registry.
-// (No blocks yet: this package is a skeleton until its issue lands.)
+// Registration module (the package's only side effect): blocks for tfjs serialization, model specs for the registry.
+import { registerBlock, registerModel } from '@mlp-blocks/core';
+import { ResidualMlpBlock } from './residual-mlp-block.js';
+
+registerBlock(ResidualMlpBlock);
 export {};

@@ -134,9 +134,17 @@ export abstract class Block extends tfl.layers.Layer {
     for (const child of this.ownedBlocks) child.setFastWeightInitDuringBuild(value);
   }
 
-  /** Trainable, non-trainable and total parameter counts, sublayers included. */
+  /**
+   * Parameters a block holds outside its weights — e.g. a frozen matrix regenerated from a seed instead of
+   * saved — counted as non-trainable by `paramCounts` and `countParams`. Sublayers are summed by the caller.
+   */
+  frozenParamCount(): number {
+    return 0;
+  }
+
+  /** Trainable, non-trainable and total parameter counts, sublayers and frozen regenerated matrices included. */
   paramCounts(): ParamCounts {
-    return countWeights(this.trainableWeights, this.nonTrainableWeights);
+    return countParams(this);
   }
 
   /** The training flag tfjs passes through kwargs (true inside `fit`, false in `predict`). */
@@ -163,7 +171,18 @@ function countWeights(trainable: LayerVariable[], nonTrainable: LayerVariable[])
   return { trainable: t, nonTrainable: n, total: t + n };
 }
 
-/** Parameter counts of any tfjs layer or model (tfjs's own `countParams` gives only the total). */
+function frozenOutsideWeights(layer: unknown): number {
+  if (layer instanceof Block) return layer.frozenParamCount() + layer.ownedLayers.reduce((n, c) => n + frozenOutsideWeights(c), 0);
+  const inner = (layer as { layers?: unknown[] }).layers;
+  return Array.isArray(inner) ? inner.reduce<number>((n, l) => n + frozenOutsideWeights(l), 0) : 0;
+}
+
+/**
+ * Trainable / non-trainable / total parameter counts of any tfjs layer or model (tfjs's own `countParams`
+ * gives only the total and misses matrices a block regenerates instead of storing).
+ */
 export function countParams(layer: { trainableWeights: LayerVariable[]; nonTrainableWeights: LayerVariable[] }): ParamCounts {
-  return countWeights(layer.trainableWeights, layer.nonTrainableWeights);
+  const counts = countWeights(layer.trainableWeights, layer.nonTrainableWeights);
+  const frozen = frozenOutsideWeights(layer);
+  return { trainable: counts.trainable, nonTrainable: counts.nonTrainable + frozen, total: counts.total + frozen };
 }

@@ -33,6 +33,6 @@ export { AffineNorm, type AffineNormArgs } from './layers/affine-norm.js';
 export { createNorm, NORMS, type NormKind } from './layers/norm.js';
 export { DropPath, dropPath, type DropPathArgs } from './layers/drop-path.js';
 export { LayerScale, type LayerScaleArgs } from './layers/layer-scale.js';
-export { RandomProjection, type RandomProjectionArgs } from './layers/random-projection.js';
+export { RandomProjection, fingerprintOf, type RandomProjectionArgs } from './layers/random-projection.js';
 export { PatchEmbedding, patchGrid, type PatchEmbeddingArgs } from './layers/patch-embedding.js';
 export type { Kwargs, LayerArgs, LayerVariable, Shape, ConfigDict } from './types.js';

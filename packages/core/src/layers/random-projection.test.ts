@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dense, RandomProjection } from '../index.js';
+import { Dense, RandomProjection, countParams } from '../index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -262,5 +262,68 @@ describe('RandomProjection seeds are 32-bit', () => {
     expect(() => new RandomProjection({ units: 2, seed: 2 ** 32 })).toThrow('RandomProjection: option "seed" must be an integer in [0, 4294967295], received 4294967296');
     expect(() => new RandomProjection({ units: 2, seed: -1 })).toThrow(/option "seed"/);
     expect(() => new RandomProjection({ units: 2, seed: 2 ** 32 - 1 })).not.toThrow();
+  });
+});
+
+describe('RandomProjection with persist: false (regenerated, not saved)', () => {
+  async function saveArtifacts(m: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
+    let saved: tf.io.ModelArtifacts | undefined;
+    await m.save(tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    return saved!;
+  }
+  function lifted(extra: Record<string, unknown> = {}): tfl.LayersModel {
+    return tfl.sequential({ layers: [
+      new RandomProjection({ name: 'lift', units: 9, seed: 42, persist: false, inputShape: [6], ...extra }),
+      new Dense({ name: 'head', units: 2 }),
+    ] });
+  }
+
+  it('leaves the matrix out of the saved weights, records a fingerprint, and reproduces outputs on load', async () => {
+    const m = lifted();
+    const artifacts = await saveArtifacts(m);
+    expect(artifacts.weightSpecs!.map((s) => s.name)).toEqual(['head/kernel', 'head/bias']);
+    const config = JSON.stringify(artifacts.modelTopology);
+    expect(config).toMatch(/"fingerprint":"fnv1a32:[0-9a-f]{8}"/);
+    expect(config).toContain('"input_dim":6');
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+    const x = tf.randomUniform([3, 6], 0, 1, 'float32', 5);
+    const a = m.predict(x) as tf.Tensor;
+    const b = loaded.predict(x) as tf.Tensor;
+    expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
+    expect(countParams(loaded)).toEqual({ trainable: 9 * 2 + 2, nonTrainable: 6 * 9, total: 6 * 9 + 20 });
+    tf.dispose([x, a, b]);
+    m.dispose();
+    loaded.dispose();
+  });
+
+  it('fails on load when the regenerated matrix does not match the recorded fingerprint', async () => {
+    const m = lifted();
+    const artifacts = await saveArtifacts(m);
+    const tampered = JSON.parse(JSON.stringify(artifacts.modelTopology).replace(/fnv1a32:[0-9a-f]{8}/, 'fnv1a32:00000000'));
+    const err = await tfl.loadLayersModel(tf.io.fromMemory({ ...artifacts, modelTopology: tampered })).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/RandomProjection "lift": the matrix regenerated from seed 42 with shape \[6, 9\] has fingerprint fnv1a32:[0-9a-f]{8}, but the saved configuration recorded fnv1a32:00000000/);
+    m.dispose();
+  });
+
+  it('fails clearly when built for another input size than the one recorded', () => {
+    const layer = new RandomProjection({ units: 3, seed: 1, persist: false, inputDim: 5 });
+    expect(() => layer.apply(tf.zeros([1, 4]))).toThrow('RandomProjection "' + layer.name + '": the saved configuration was made for input size 5, but the input\'s last axis is 4');
+  });
+
+  it('gives the same matrix as the persisted variant and frees it on dispose', () => {
+    const start = tf.memory().numTensors;
+    const a = lifted();
+    const b = tfl.sequential({ layers: [new RandomProjection({ units: 9, seed: 42, inputShape: [6] })] });
+    const x = tf.randomUniform([2, 6], 0, 1, 'float32', 3);
+    const ya = (a.layers[0]!.apply(x) as tf.Tensor);
+    const yb = b.predict(x) as tf.Tensor;
+    expect(Array.from(ya.dataSync())).toEqual(Array.from(yb.dataSync()));
+    tf.dispose([x, ya, yb]);
+    a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
-import { seededInitializer } from '../initializers.js';
+import { ShapeError } from '../errors.js';
+import { seededInitializer, seededTensor } from '../initializers.js';
 import { dense } from '../ops/dense.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
-import { oneOf, positiveInt, positiveNumber, seed32 } from '../validate.js';
+import { boolean, oneOf, positiveInt, positiveNumber, seed32 } from '../validate.js';
 
 export interface RandomProjectionArgs extends BlockArgs {
   units: number;
@@ -14,6 +15,23 @@ export interface RandomProjectionArgs extends BlockArgs {
   distribution?: 'uniform' | 'normal';
   /** Bound (uniform) or std (normal). Default 1/√inDim, PyTorch's default nn.Linear range. */
   scale?: number;
+  /**
+   * Store the matrix with the model's weights (default true). With false it is regenerated from the seed on
+   * every build and left out of `model.save`; the config then records the input size and a fingerprint of
+   * the matrix, and a rebuild that does not reproduce them fails.
+   */
+  persist?: boolean;
+  /** Recorded by a non-persisted projection's config; checked on rebuild. */
+  inputDim?: number;
+  fingerprint?: string;
+}
+
+/** FNV-1a over the matrix bytes: a cheap check that a regenerated matrix is the one that was trained with. */
+export function fingerprintOf(values: Float32Array): string {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return `fnv1a32:${(h >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 /**
@@ -29,23 +47,64 @@ export class RandomProjection extends Block {
   readonly seed: number;
   readonly distribution: 'uniform' | 'normal';
   readonly scale: number | undefined;
+  readonly persist: boolean;
+  private inputDim: number | null;
+  private fingerprint: string | null;
   kernel: LayerVariable | null = null;
+  /** The regenerated matrix of a non-persisted projection (not a weight, so never saved). */
+  private matrix: tf.Tensor | null = null;
 
   constructor(args: RandomProjectionArgs) {
     super(args);
-    this.checkOptions(args, ['units', 'seed', 'distribution', 'scale']);
+    this.checkOptions(args, ['units', 'seed', 'distribution', 'scale', 'persist', 'inputDim', 'fingerprint']);
     this.units = positiveInt(this.blockName, 'units', args.units);
     this.seed = seed32(this.blockName, 'seed', args.seed);
     this.distribution = oneOf(this.blockName, 'distribution', args.distribution ?? 'uniform', ['uniform', 'normal'] as const);
     this.scale = args.scale === undefined ? undefined : positiveNumber(this.blockName, 'scale', args.scale);
+    this.persist = boolean(this.blockName, 'persist', args.persist ?? true);
+    this.inputDim = args.inputDim === undefined ? null : positiveInt(this.blockName, 'inputDim', args.inputDim);
+    this.fingerprint = args.fingerprint ?? null;
   }
 
   override build(inputShape: Shape | Shape[]): void {
     const inDim = lastDim(this.blockName, oneShape(this.blockName, inputShape));
-    const init = seededInitializer(this.seed, this.distribution, this.scale ?? 1 / Math.sqrt(inDim));
-    // getInitializerFunc keeps the seeded values even when tfjs zero-fills weights while loading a model.
-    this.kernel = this.addWeight('kernel', [inDim, this.units], 'float32', init, undefined, false, undefined, () => init);
+    const scale = this.scale ?? 1 / Math.sqrt(inDim);
+    if (this.persist) {
+      const init = seededInitializer(this.seed, this.distribution, scale);
+      // getInitializerFunc keeps the seeded values even when tfjs zero-fills weights while loading a model.
+      this.kernel = this.addWeight('kernel', [inDim, this.units], 'float32', init, undefined, false, undefined, () => init);
+    } else {
+      this.regenerate(inDim, scale);
+    }
     this.built = true;
+  }
+
+  private regenerate(inDim: number, scale: number): void {
+    const where = `${this.blockName} "${this.name}"`;
+    if (this.inputDim !== null && this.inputDim !== inDim) {
+      throw new ShapeError(`${where}: the saved configuration was made for input size ${this.inputDim}, but the input's last axis is ${inDim}`);
+    }
+    const matrix = seededTensor(this.seed, [inDim, this.units], this.distribution, scale);
+    const fingerprint = fingerprintOf(matrix.dataSync() as Float32Array);
+    if (this.fingerprint !== null && this.fingerprint !== fingerprint) {
+      matrix.dispose();
+      throw new Error(`${where}: the matrix regenerated from seed ${this.seed} with shape [${inDim}, ${this.units}] has fingerprint ` +
+        `${fingerprint}, but the saved configuration recorded ${this.fingerprint}; it was made by a different generator or settings`);
+    }
+    this.matrix = tf.keep(matrix);
+    this.inputDim = inDim;
+    this.fingerprint = fingerprint;
+  }
+
+  /** Parameters held outside the layer's weights (a non-persisted matrix): frozen, regenerated, never saved. */
+  override frozenParamCount(): number {
+    return this.matrix ? this.matrix.size : 0;
+  }
+
+  override dispose(): ReturnType<Block['dispose']> {
+    this.matrix?.dispose();
+    this.matrix = null;
+    return super.dispose();
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -53,12 +112,17 @@ export class RandomProjection extends Block {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
-    return tf.tidy(() => dense(oneTensor(this.blockName, inputs), this.kernel!.read()));
+    return tf.tidy(() => dense(oneTensor(this.blockName, inputs), this.matrix ?? this.kernel!.read()));
   }
 
   protected blockConfig(): ConfigDict {
     const cfg: ConfigDict = { units: this.units, seed: this.seed, distribution: this.distribution };
     if (this.scale !== undefined) cfg['scale'] = this.scale;
+    if (!this.persist) {
+      cfg['persist'] = false;
+      if (this.inputDim !== null) cfg['inputDim'] = this.inputDim;
+      if (this.fingerprint !== null) cfg['fingerprint'] = this.fingerprint;
+    }
     return cfg;
   }
 }
