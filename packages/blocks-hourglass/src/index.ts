@@ -2,3 +2,7 @@ import './register.js';
 
 /** The npm name of this package, as recorded in the configs of the models it builds. */
 export const packageName = '@mlp-blocks/hourglass';
+export { ResidualMlpBlock, type ResidualMlpBlockArgs } from './residual-mlp-block.js';
+export { buildNetwork, conventionalMlp, hourglassMlp } from './network.js';
+export { LIFTS, resolveConventional, resolveHourglass, type ConventionalOptions, type HourglassOptions, type LiftKind, type ResolvedNetwork } from './options.js';
+export { conventionalParams, hourglassParams, networkParams } from './params.js';
