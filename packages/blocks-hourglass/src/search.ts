@@ -1,0 +1,72 @@
+import { ConfigError, validate } from '@mlp-blocks/core';
+import { LIFTS, type LiftKind } from './options.js';
+import { conventionalParams, hourglassParams } from './params.js';
+
+export interface GridOptions {
+  kind: 'hourglass' | 'conventional';
+  inputDim: number;
+  outputDim: number;
+  /** Skip-path widths d_z (hourglass only; conventional uses width = inputDim). */
+  widths?: number[];
+  /** Bottleneck (hourglass) or expansion (conventional) sizes d_h. */
+  hidden: number[];
+  depths: number[];
+  lift?: LiftKind;
+  /** Keep only configurations with at most this many trainable parameters. */
+  maxParams?: number;
+  /** Keep only hourglass (d_h < d_z) or conventional (d_h > d_z) shapes. Default true. */
+  enforceShape?: boolean;
+}
+
+export interface GridPoint {
+  spec: Record<string, unknown> & { model: 'hourglass' | 'conventional' };
+  trainable: number;
+}
+
+/** Enumerates a search grid as JSON specs with their trainable-parameter counts, sorted by count. */
+export function enumerateGrid(o: GridOptions): GridPoint[] {
+  const owner = 'enumerateGrid';
+  const lift = validate.oneOf(owner, 'lift', o.lift ?? (o.kind === 'hourglass' ? 'fixed' : 'trainable'), LIFTS);
+  const nonEmpty = (name: string, v: unknown): number[] => {
+    if (!Array.isArray(v) || v.length === 0) throw new ConfigError(owner, name, 'a non-empty list of positive integers', v);
+    return v.map((x, i) => validate.positiveInt(owner, `${name}[${i}]`, x));
+  };
+  const hidden = nonEmpty('hidden', o.hidden);
+  const depths = nonEmpty('depths', o.depths);
+  const widths = o.kind === 'hourglass' ? nonEmpty('widths', o.widths) : [validate.positiveInt(owner, 'inputDim', o.inputDim)];
+  const enforce = o.enforceShape ?? true;
+  const points: GridPoint[] = [];
+  for (const width of widths) {
+    for (const h of hidden) {
+      if (enforce && (o.kind === 'hourglass' ? h >= width : h <= width)) continue;
+      for (const depth of depths) {
+        const base = { inputDim: o.inputDim, outputDim: o.outputDim, depth, lift };
+        const spec = o.kind === 'hourglass'
+          ? { model: 'hourglass' as const, ...base, width, bottleneck: h }
+          : { model: 'conventional' as const, ...base, hidden: h };
+        const trainable = o.kind === 'hourglass'
+          ? hourglassParams({ ...base, width, bottleneck: h }).trainable
+          : conventionalParams({ ...base, hidden: h }).trainable;
+        if (o.maxParams === undefined || trainable <= o.maxParams) points.push({ spec, trainable });
+      }
+    }
+  }
+  return points.sort((a, b) => a.trainable - b.trainable);
+}
+
+/**
+ * The Pareto frontier of points that maximise `metric` and minimise `params`: a point stays unless another
+ * has no more parameters and at least the metric, and is strictly better in one. Sorted by params.
+ */
+export function paretoFrontier<T extends { params: number; metric: number }>(points: readonly T[]): T[] {
+  const sorted = [...points].filter((p) => Number.isFinite(p.metric)).sort((a, b) => a.params - b.params || b.metric - a.metric);
+  const frontier: T[] = [];
+  let best = -Infinity;
+  for (const p of sorted) {
+    if (p.metric > best) {
+      frontier.push(p);
+      best = p.metric;
+    }
+  }
+  return frontier;
+}
