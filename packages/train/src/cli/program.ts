@@ -2,7 +2,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, InvalidArgumentError } from 'commander';
+import '@mlp-blocks/hourglass';
 import { collectInfo, formatInfo } from './info.js';
+import { paramsOfSpec } from './params.js';
 
 const BACKENDS = ['cpu', 'wasm'];
 
@@ -26,6 +28,19 @@ export async function runCli(argv: string[]): Promise<number> {
     .action(async (opts: { backend: string; json?: boolean }) => {
       const info = await collectInfo(opts.backend);
       process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatInfo(info)}\n`);
+    });
+
+  program
+    .command('params')
+    .description('count the parameters of a model spec (trainable, non-trainable, total)')
+    .requiredOption('--spec <json-or-file>', 'model spec as inline JSON or a JSON file, e.g. {"model":"hourglass",...}')
+    .option('--json', 'print {"trainable","nonTrainable","total"} as JSON')
+    .action((opts: { spec: string; json?: boolean }) => {
+      const { method, ...counts } = paramsOfSpec(opts.spec);
+      const fmt = (n: number) => n.toLocaleString('en-US');
+      process.stdout.write(opts.json
+        ? `${JSON.stringify(counts)}\n`
+        : `trainable      ${fmt(counts.trainable)}\nnon-trainable  ${fmt(counts.nonTrainable)}\ntotal          ${fmt(counts.total)}\n(${method})\n`);
     });
 
   try {

@@ -1,0 +1,56 @@
+// Runs the built `mlp-blocks` binary as a user would (the test command builds before testing).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
+  it('params --json prints the closed-form counts of the issue\'s hourglass spec', () => {
+    const r = run('params', '--spec', '{"model":"hourglass","inputDim":784,"outputDim":784,"width":1150,"bottleneck":115,"depth":10,"lift":"fixed"}', '--json');
+    expect(r.status).toBe(0);
+    // trainable: head 1150·784 + 10 blocks × 2·1150·115; non-trainable: lift 784·1150 + BN stats 10 × 2·1150
+    expect(JSON.parse(r.stdout)).toEqual({ trainable: 1150 * 784 + 10 * 2 * 1150 * 115, nonTrainable: 784 * 1150 + 10 * 2 * 1150, total: 1150 * 784 + 10 * 2 * 1150 * 115 + 784 * 1150 + 10 * 2 * 1150 });
+  });
+
+  it('params reads a spec file and counts the conventional network', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlp-cli-'));
+    const file = join(dir, 'spec.json');
+    writeFileSync(file, JSON.stringify({ model: 'conventional', inputDim: 784, outputDim: 784, hidden: 1150, depth: 2 }));
+    const r = run('params', '--spec', file, '--json');
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).trainable).toBe(784 * 784 * 2 + 2 * 2 * 784 * 1150);
+  });
+
+  it('params fails clearly on an unknown model, a bad option and a missing file', () => {
+    const unknown = run('params', '--spec', '{"model":"hourglas"}');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('Unknown model "hourglas". Known models: conventional, hourglass.');
+    const bad = run('params', '--spec', '{"model":"hourglass","inputDim":784,"outputDim":784,"width":1150,"bottleneck":115,"depth":-1}');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('hourglassMlp: option "depth" must be a positive integer, received -1');
+    const missing = run('params', '--spec', 'no-such-spec.json');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('--spec: "no-such-spec.json" is neither inline JSON nor an existing file');
+  });
+
+  it('info --json lists the hourglass block and models, and exits', () => {
+    const r = run('info', '--json', '--backend', 'wasm');
+    expect(r.status).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.backend).toBe('wasm');
+    expect(info.blocks).toContain('ResidualMlpBlock');
+    expect(info.models).toEqual(['conventional', 'hourglass']);
+  });
+
+  it('rejects an unknown backend with the value received', () => {
+    const r = run('info', '--backend', 'tpu');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('must be one of cpu, wasm, received "tpu"');
+  });
+});
