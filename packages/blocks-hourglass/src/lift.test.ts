@@ -14,7 +14,7 @@ describe('training on precomputed lifted inputs', () => {
     const full = hourglassMlp(options);
     const split = hourglassMlp(options);
     split.setWeights(full.getWeights()); // blocks and head as in `full`; the fixed lift is regenerated from the seed
-    const x = tf.randomUniform([24, 10], 0, 1, 'float32', 1);
+    const x = tf.randomUniform([24, 10], 0, 1, 'float32', 1) as tf.Tensor2D;
     const y = tf.randomUniform([24, 6], 0, 1, 'float32', 2);
 
     full.compile({ optimizer: tf.train.adam(1e-2), loss: 'meanSquaredError' });
@@ -47,7 +47,7 @@ describe('training on precomputed lifted inputs', () => {
 
   it('equals the lift layer applied directly, in batches', () => {
     const model = hourglassMlp(options);
-    const x = tf.randomUniform([37, 10], 0, 1, 'float32', 4);
+    const x = tf.randomUniform([37, 10], 0, 1, 'float32', 4) as tf.Tensor2D;
     const direct = model.getLayer('lift').apply(x) as tf.Tensor;
     const batched = precomputeLift(model, x, 8);
     expect(Array.from(batched.dataSync())).toEqual(Array.from(direct.dataSync()));

@@ -2,56 +2,16 @@
 // that packages/blocks-hourglass/fixtures/make_fixtures.py wrote under Debian's python3-torch.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { conventionalMlp, hourglassMlp } from '@mlp-blocks/hourglass';
-import { readFileSync } from 'node:fs';
+import { hourglassMlp } from '@mlp-blocks/hourglass';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, kernel, loadFixture as fixture, namedWeights as named, networkFor as network } from '../../blocks-hourglass/fixtures/torch-fixture.js';
 import { AdamW } from '../src/index.js';
-
-type Matrix = number[][];
-interface Blocks { lift: Matrix; blocks: { down: Matrix; up: Matrix }[]; head: Matrix }
-interface Fixture {
-  config: { d_in: number; d_z: number; d_h: number; L: number; d_out: number; lift_trainable: boolean; lr: number; weight_decay: number };
-  weights: Blocks; weights_after_step: Blocks; x: Matrix; target: Matrix; loss: number;
-  running_after_step: { running_mean: number[]; running_var: number[] }[] | { running_mean: number[][]; running_var: number[][] };
-}
-
-const fixture = (name: string): Fixture =>
-  JSON.parse(readFileSync(new URL(`../../blocks-hourglass/fixtures/${name}`, import.meta.url), 'utf8')) as Fixture;
-const kernel = (m: Matrix) => tf.tidy(() => tf.transpose(tf.tensor2d(m)));
-
-function named(w: Blocks): [string, Matrix][] {
-  return [
-    ['lift/kernel', w.lift],
-    ...w.blocks.flatMap((b, i): [string, Matrix][] => [[`block_${i + 1}/down/kernel`, b.down], [`block_${i + 1}/up/kernel`, b.up]]),
-    ['head/kernel', w.head],
-  ];
-}
-
-function network(f: Fixture, kind: 'hourglass' | 'conventional'): tfl.Sequential {
-  const c = f.config;
-  const model = kind === 'hourglass'
-    ? hourglassMlp({ inputDim: c.d_in, outputDim: c.d_out, width: c.d_z, bottleneck: c.d_h, depth: c.L, lift: 'trainable' })
-    : conventionalMlp({ inputDim: c.d_in, outputDim: c.d_out, hidden: c.d_h, depth: c.L, width: c.d_z, lift: 'trainable' });
-  const byName = new Map(model.weights.map((w) => [w.originalName, w]));
-  for (const [name, m] of named(f.weights)) {
-    const value = kernel(m);
-    byName.get(name)!.write(value);
-    value.dispose();
-  }
-  if (!c.lift_trainable) model.getLayer('lift').trainable = false; // PyTorch: requires_grad=False, not in the optimizer
-  return model;
-}
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe.each([
-  { file: 'hourglass_small.json', kind: 'hourglass' as const },
-  { file: 'hourglass_trainable_lift.json', kind: 'hourglass' as const },
-  { file: 'conventional_small.json', kind: 'conventional' as const },
-])('AdamW step parity with PyTorch: $file', ({ file, kind }) => {
+describe.each(FIXTURES)('AdamW step parity with PyTorch: $file', ({ file, kind }) => {
   it('gives the same weights after one step (within 1e-6; the step moves each weight by about lr)', async () => {
     const f = fixture(file);
     const model = network(f, kind);
