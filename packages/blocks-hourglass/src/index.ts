@@ -5,6 +5,6 @@ export const packageName = '@mlp-blocks/hourglass';
 export { ResidualMlpBlock, type ResidualMlpBlockArgs } from './residual-mlp-block.js';
 export { buildNetwork, conventionalMlp, hourglassMlp } from './network.js';
 export { LIFTS, resolveConventional, resolveHourglass, type ConventionalOptions, type HourglassOptions, type LiftKind, type ResolvedNetwork } from './options.js';
-export { conventionalParams, hourglassParams, networkParams } from './params.js';
+export { conventionalParams, countParams, hourglassParams, networkParams } from './params.js';
 export { precomputeLift, trunk } from './lift.js';
 export { enumerateGrid, paretoFrontier, type GridOptions, type GridPoint } from './search.js';

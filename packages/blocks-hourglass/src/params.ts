@@ -1,4 +1,4 @@
-import type { ParamCounts } from '@mlp-blocks/core';
+import { ConfigError, type ParamCounts, parseSpec } from '@mlp-blocks/core';
 import { type ConventionalOptions, type HourglassOptions, type ResolvedNetwork, resolveConventional, resolveHourglass } from './options.js';
 
 /**
@@ -26,4 +26,17 @@ export function hourglassParams(options: HourglassOptions): ParamCounts {
 
 export function conventionalParams(options: ConventionalOptions): ParamCounts {
   return networkParams(resolveConventional(options));
+}
+
+/**
+ * Closed-form counts of a JSON spec, `{"model": "hourglass" | "conventional", ...options}` (as a string or
+ * object). Equal to `countParams(built model)` from @mlp-blocks/core, without allocating any weights.
+ */
+export function countParams(spec: string | ({ model: string } & Record<string, unknown>)): ParamCounts {
+  const parsed = parseSpec(spec);
+  if (!('model' in parsed) || (parsed.model !== 'hourglass' && parsed.model !== 'conventional')) {
+    throw new ConfigError('countParams', 'model', '"hourglass" or "conventional"', (parsed as Record<string, unknown>)['model']);
+  }
+  const { model, ...options } = parsed;
+  return model === 'hourglass' ? hourglassParams(options as unknown as HourglassOptions) : conventionalParams(options as unknown as ConventionalOptions);
 }
