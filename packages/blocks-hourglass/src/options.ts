@@ -61,14 +61,6 @@ const COMMON = ['inputDim', 'outputDim', 'depth', 'lift', 'seed', 'outputActivat
 export const HOURGLASS_KEYS = [...COMMON, 'width', 'bottleneck'];
 export const CONVENTIONAL_KEYS = [...COMMON, 'hidden', 'width'];
 
-function unknownKeys(owner: string, options: object, allowed: string[]): void {
-  for (const [key, value] of Object.entries(options)) {
-    if (key !== 'model' && !allowed.includes(key)) {
-      throw new ConfigError(owner, key, 'a known option', value, `${owner}: unknown option "${key}" (received ${JSON.stringify(value)}); known options: ${allowed.join(', ')}`);
-    }
-  }
-}
-
 function perBlock(owner: string, option: string, value: unknown, depth: number): number[] {
   const v = validate.positiveIntOrList(owner, option, value);
   if (Array.isArray(v)) {
@@ -103,7 +95,7 @@ function common(owner: string, o: CommonNetworkOptions, width: number): Omit<Res
 
 export function resolveHourglass(o: HourglassOptions): ResolvedNetwork {
   const owner = 'hourglassMlp';
-  unknownKeys(owner, o, HOURGLASS_KEYS);
+  validate.knownOptions(owner, o, [...HOURGLASS_KEYS, 'model']);
   const depth = validate.positiveInt(owner, 'depth', o.depth);
   const width = validate.positiveInt(owner, 'width', o.width);
   return { kind: 'hourglass', ...common(owner, o, width), hidden: perBlock(owner, 'bottleneck', o.bottleneck, depth) };
@@ -111,7 +103,7 @@ export function resolveHourglass(o: HourglassOptions): ResolvedNetwork {
 
 export function resolveConventional(o: ConventionalOptions): ResolvedNetwork {
   const owner = 'conventionalMlp';
-  unknownKeys(owner, o, CONVENTIONAL_KEYS);
+  validate.knownOptions(owner, o, [...CONVENTIONAL_KEYS, 'model']);
   const depth = validate.positiveInt(owner, 'depth', o.depth);
   const width = o.width === undefined ? validate.positiveInt(owner, 'inputDim', o.inputDim) : validate.positiveInt(owner, 'width', o.width);
   return { kind: 'conventional', ...common(owner, o, width), hidden: perBlock(owner, 'hidden', o.hidden, depth) };
