@@ -21,4 +21,4 @@ export { DATASET_IDS, FACTS, datasetId, type DatasetFacts, type DatasetId } from
 export { cacheRoot, datasetCacheDir } from './sources/cache.js';
 export { ensureFiles, type FileSpec, type SourceOptions } from './sources/ensure.js';
 export { downloadVerified, DownloadError, type DownloadOptions, type DownloadProgress } from './sources/download.js';
-export { loadImages, readImagenet32Npz, type Part } from './sources/load.js';
+export { loadImages, readCifarArchive, readImagenet32Npz, type Part } from './sources/load.js';

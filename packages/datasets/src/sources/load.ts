@@ -101,10 +101,15 @@ async function loadMnist(part: Part, options: SourceOptions): Promise<ImageSet> 
 async function loadCifar(id: 'cifar10' | 'cifar100', part: Part, options: SourceOptions): Promise<ImageSet> {
   const spec = CIFAR_FILES[id];
   const paths = await ensureFiles(id, [spec.archive], options);
-  const archive = paths.get(spec.archive.name)!;
-  const members = await readTarMembers(archive, spec[part]);
-  const batches = spec[part].map((m) => parseCifarBatch(members.get(m)!, `${archive}:${m}`, id));
-  return cifarImageSet(`${id}/${part}`, id, batches);
+  return readCifarArchive(paths.get(spec.archive.name)!, id, part);
+}
+
+/** Reads the training or test batches of a CIFAR binary-version archive (cifar-10-binary.tar.gz layout). */
+export async function readCifarArchive(archive: string, variant: 'cifar10' | 'cifar100', part: Part): Promise<ImageSet> {
+  const names = CIFAR_FILES[variant][part];
+  const members = await readTarMembers(archive, names);
+  const batches = names.map((m) => parseCifarBatch(members.get(m)!, `${archive}:${m}`, variant));
+  return cifarImageSet(`${variant}/${part}`, variant, batches);
 }
 
 /** Looks for a file in `dir` and its immediate subdirectories (where unzipping the release puts it). */
