@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cifarBytes, pseudoBytes, tarGz, tempDir } from '../../test/writers.js';
 import { DataFormatError } from '../errors.js';
 import { readCifarArchive } from '../sources/load.js';
@@ -86,6 +86,7 @@ describe('CIFAR archives (binary version, .tar.gz)', () => {
     'test_batch.bin': cifarBytes([9], pseudoBytes(3072, 99)),
     'batches.meta.txt': new TextEncoder().encode('airplane\nautomobile\n'),
   });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('reads the training and test batches of an archive laid out like cifar-10-binary.tar.gz', async () => {
     await ready;

@@ -129,6 +129,8 @@ function progressReporter(file: string, progress: DownloadOptions['progress']): 
     format: `${file} [{bar}] {percentage}% | {mb}/{totalMb} MB | ETA {eta_formatted}`,
     stream: process.stderr,
     hideCursor: true,
+    noTTYOutput: progress === true, // asked for explicitly: print plain lines even when stderr is not a terminal
+    notTTYSchedule: 5000,
   }, cliProgress.Presets.shades_classic);
   let started = false;
   return {
