@@ -1,11 +1,14 @@
 /** The npm name of this package. */
 export const packageName = '@mlp-blocks/datasets';
 
+// Loading the paper's tasks and iterating over them.
+
 export type { TaskData } from './task-data.js';
 export { loadTask, planSplit, SPLITS, type LoadTaskOptions, type SplitName, type SplitPlan } from './load-task.js';
 export { createTask, firstOfEachClass, TASKS, type Flip, type ImageTask, type TaskName, type TaskOptions, type TaskSource } from './task.js';
 export { iterate, epochOrder, batchCount, type Batch, type IterateOptions } from './iterate.js';
 export { inspectDataset, type DatasetInfo, type FileInfo } from './inspect.js';
+// Errors, readers and building blocks.
 export { DataFormatError, ChecksumError, DatasetUnavailableError, type FormatProblem, type MissingFile } from './errors.js';
 export { imageSet, type ImageSet, type ImageChunk, type ImageSetInit } from './images.js';
 export { parseIdx, type IdxArray, type IdxType } from './formats/idx.js';

@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { DatasetUnavailableError, DataFormatError } from './errors.js';
 import { CIFAR_LAYOUT, parseCifarBatch, type CifarVariant } from './formats/cifar.js';
@@ -6,7 +6,6 @@ import { isGzip } from './formats/gzip.js';
 import { parseIdx } from './formats/idx.js';
 import { readNpz } from './formats/npz.js';
 import { readTarMembers } from './formats/tar.js';
-import { readFile } from 'node:fs/promises';
 import { CIFAR_FILES, datasetId, FACTS, FASHION_FILES, MNIST_RAW, type DatasetId } from './sources/catalog.js';
 import { datasetCacheDir } from './sources/cache.js';
 import { ensureFiles, type FileSpec, type SourceOptions } from './sources/ensure.js';

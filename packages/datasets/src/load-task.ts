@@ -1,6 +1,6 @@
 import { ConfigError, validate } from '@mlp-blocks/core';
 import type { ImageSet } from './images.js';
-import { DATASET_IDS, datasetId, FACTS, type DatasetId } from './sources/catalog.js';
+import { DATASET_IDS, datasetId, FACTS } from './sources/catalog.js';
 import { SOURCE_OPTION_NAMES, type SourceOptions } from './sources/ensure.js';
 import { loadImages } from './sources/load.js';
 import { carve } from './split.js';
@@ -100,4 +100,3 @@ function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]):
   return out;
 }
 
-export type { DatasetId };

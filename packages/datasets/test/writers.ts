@@ -62,10 +62,10 @@ export function tempDir(prefix = 'mlp-blocks-datasets-'): string {
 }
 
 /** Writes files (name → bytes) under `root/folder` and packs them into a gzipped tar at `archive`. */
-export async function tarGz(archive: string, root: string, folder: string, files: Record<string, Uint8Array>): Promise<void> {
+export async function tarGz(archive: string, root: string, folder: string, files: Record<string, Uint8Array>, gzip = true): Promise<void> {
   mkdirSync(join(root, folder), { recursive: true });
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(root, folder, name), bytes);
-  await create({ gzip: true, file: archive, cwd: root, portable: true }, [folder]);
+  await create({ gzip, file: archive, cwd: root, portable: true }, [folder]);
 }
 
 export { gzipSync };

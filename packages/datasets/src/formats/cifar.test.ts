@@ -111,6 +111,12 @@ describe('CIFAR archives (binary version, .tar.gz)', () => {
     bad[Math.floor(bad.length / 2)]! ^= 0x55;
     writeFileSync(damaged, bad);
     await expect(readTarMembers(damaged, ['test_batch.bin'])).rejects.toBeInstanceOf(DataFormatError);
+    // A plain tar (no gzip CRC) cut inside a member.
+    const plain = join(root, 'plain.tar');
+    await tarGz(plain, join(root, 'plain'), 'cifar-10-batches-bin', { 'test_batch.bin': cifarBytes([9], pseudoBytes(3072, 99)) }, false);
+    const cutPlain = join(root, 'cut.tar');
+    writeFileSync(cutPlain, readFileSync(plain).subarray(0, 2 * 512 + 1000));
+    await expect(readTarMembers(cutPlain, ['test_batch.bin'])).rejects.toMatchObject({ problem: 'truncated', file: cutPlain });
   });
 
   it('property: a truncated or mutated archive is rejected or yields exactly the original batches', async () => {

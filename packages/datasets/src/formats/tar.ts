@@ -11,6 +11,7 @@ import { MAX_INFLATED_BYTES } from './gzip.js';
  */
 export async function readTarMembers(path: string, wanted: readonly string[], file = path): Promise<Map<string, Buffer>> {
   const found = new Map<string, Buffer>();
+  const started = new Set<string>();
   let problem: DataFormatError | null = null;
   try {
     await list({
@@ -28,6 +29,7 @@ export async function readTarMembers(path: string, wanted: readonly string[], fi
           entry.resume();
           return;
         }
+        started.add(name);
         const buf = Buffer.allocUnsafe(size);
         let at = 0;
         entry.on('data', (chunk: Buffer) => {
@@ -47,6 +49,8 @@ export async function readTarMembers(path: string, wanted: readonly string[], fi
     throw new DataFormatError(file, truncated ? 'truncated' : 'corrupt', e.message);
   }
   if (problem) throw problem;
+  const cut = wanted.find((w) => started.has(w) && !found.has(w));
+  if (cut) throw new DataFormatError(file, 'truncated', `the archive ends inside member ${cut}`);
   const missing = wanted.filter((w) => !found.has(w));
   if (missing.length) {
     throw new DataFormatError(file, 'missing-entry', `no member named ${missing.join(', ')}`);

@@ -27,6 +27,7 @@ export interface DatasetFacts {
   readonly homepage: string;
 }
 
+/** The facts of each named data set. */
 export const FACTS: Record<DatasetId, DatasetFacts> = {
   mnist: {
     id: 'mnist', title: 'MNIST', shape: [28, 28, 1], classes: 10, train: 60000, test: 10000,

@@ -28,6 +28,7 @@ export interface SourceOptions extends DownloadOptions {
 /** The source option names. */
 export const SOURCE_OPTION_NAMES = ['dir', 'cacheDir', 'download', 'mirror', 'progress', 'idleTimeoutMs', 'fetch'] as const;
 
+/** Whether a path exists (any kind of entry). */
 export async function exists(path: string): Promise<boolean> {
   return access(path).then(() => true, () => false);
 }
