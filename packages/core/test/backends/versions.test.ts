@@ -42,7 +42,7 @@ describe('tfjs version agreement', () => {
   });
 
   it('refuses a backend whose package version differs from the loaded tfjs-core, and the report says so', async () => {
-    const other = tf.version_core === '4.21.0' ? '4.20.0' : '4.21.0';
+    const other = (tf.version_core as string) === '4.21.0' ? '4.20.0' : '4.21.0';
     const prepared: string[] = [];
     const provider = (name: 'cpu' | 'wasm', packageName: string) => ({
       name,
