@@ -46,11 +46,25 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     expect(info.backend).toBe('wasm');
     expect(info.blocks).toContain('ResidualMlpBlock');
     expect(info.models).toEqual(['conventional', 'hourglass']);
+    // the backend report travels with it: every backend, usable or with its reason
+    expect(info.report.backends.map((b: { name: string }) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(info.report.backends.find((b: { name: string }) => b.name === 'cuda')).toMatchObject({ usable: false, kind: 'no-binding' });
+  });
+
+  it('info prints the backend table, defaults to auto, and rejects an unknown backend naming the value', () => {
+    const r = run('info');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^backend\s+usable\s+version\s+detail \/ why not$/m);
+    expect(r.stdout).toMatch(/^cuda\s+no\s+.*npm rebuild @tensorflow\/tfjs-node-gpu/m);
+    expect(r.stdout).toMatch(/^backend\s+wasm \(SIMD on, 1 thread\(s\)\)$/m); // auto skips the software WebGPU adapter
+    const bad = run('info', '--backend', 'gpu');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--backend <name>' argument 'gpu' is invalid\. must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, received "gpu"/);
   });
 
   it('rejects an unknown backend with the value received', () => {
     const r = run('info', '--backend', 'tpu');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('must be one of cpu, wasm, received "tpu"');
+    expect(r.stderr).toContain('must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, received "tpu"');
   });
 });

@@ -185,7 +185,6 @@ export function formatBackendReport(report: BackendReport): string {
     ...rows.map(line),
     '',
     `auto picks: ${report.auto ?? '(none usable)'}`,
-    `active:     ${report.active ?? '(none)'}`,
     `tfjs versions: ${report.versionMismatch ?? `all ${report.tfjsCore}`}`,
   ].join('\n');
 }
