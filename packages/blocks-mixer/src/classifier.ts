@@ -12,7 +12,7 @@ import { ResMlpBlock } from './resmlp-block.js';
  */
 export function buildClassifier(r: ResolvedClassifier): tfl.Sequential {
   const layers: tfl.layers.Layer[] = [
-    tfl.layers.inputLayer({ name: 'images', inputShape: [null, null, r.inputChannels] as unknown as number[] }),
+    tfl.layers.inputLayer({ name: 'images', inputShape: [null, null, r.inputChannels] }),
     new PatchStem({ name: 'stem', imageSize: r.imageSize, patchSize: r.patchSize, embedDim: r.hiddenDim }),
   ];
   for (let i = 1; i <= r.depth; i++) {

@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, ShapeError, buildFromSpec, getBlockClass } from '@mlp-blocks/core';
 import { checkConformance } from '@mlp-blocks/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,8 @@ describe('MixerBlock errors', () => {
     expect(() => block.apply(x)).toThrow(ShapeError);
     expect(() => block.apply(x)).toThrow('MixerBlock: expected 6 tokens, received 9 tokens (input shape [2, 9, 8]); the token-mixing weights are built for 6');
     expect(() => new MixerBlock({ tokens: 4 }).apply(x)).toThrow('expected 4 tokens, received 9 tokens');
+    // Symbolically too, when a functional model is wired.
+    expect(() => new MixerBlock({ tokens: 4 }).apply(tfl.input({ shape: [9, 8] }))).toThrow('MixerBlock: expected 4 tokens, received 9 tokens (input shape [null, 9, 8])');
     x.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
