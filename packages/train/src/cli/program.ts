@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, InvalidArgumentError } from 'commander';
 import '@mlp-blocks/hourglass';
+import '@mlp-blocks/mixer';
 import { BACKEND_NAMES, type BackendName } from '@mlp-blocks/core/backends/node';
 import { collectInfo, formatInfo } from './info.js';
 import { paramsOfSpec } from './params.js';
