@@ -17,6 +17,12 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     expect(JSON.parse(r.stdout)).toEqual({ trainable: 1150 * 784 + 10 * 2 * 1150 * 115, nonTrainable: 784 * 1150 + 10 * 2 * 1150, total: 1150 * 784 + 10 * 2 * 1150 * 115 + 784 * 1150 + 10 * 2 * 1150 });
   });
 
+  it('params takes the mixer package\'s presets: Mixer-S/16 within 1% of the published 18.5M', () => {
+    const r = run('params', '--spec', '{"model":"mixer","preset":"mixer_s16"}', '--json');
+    expect(r.status).toBe(0);
+    expect(Math.abs(JSON.parse(r.stdout).trainable / 18.5e6 - 1)).toBeLessThan(0.01);
+  });
+
   it('params reads a spec file and counts the conventional network', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlp-cli-'));
     const file = join(dir, 'spec.json');
@@ -30,7 +36,7 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
   it('params fails clearly on an unknown model, a bad option and a missing file', () => {
     const unknown = run('params', '--spec', '{"model":"hourglas"}');
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain('Unknown model "hourglas". Known models: conventional, hourglass.');
+    expect(unknown.stderr).toMatch(/Unknown model "hourglas"\. Known models: conventional, hourglass, .*mixer/);
     const bad = run('params', '--spec', '{"model":"hourglass","inputDim":784,"outputDim":784,"width":1150,"bottleneck":115,"depth":-1}');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('hourglassMlp: option "depth" must be a positive integer, received -1');
@@ -45,12 +51,26 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     const info = JSON.parse(r.stdout);
     expect(info.backend).toBe('wasm');
     expect(info.blocks).toContain('ResidualMlpBlock');
-    expect(info.models).toEqual(['conventional', 'hourglass']);
+    expect(info.models).toEqual(expect.arrayContaining(['conventional', 'hourglass', 'mixer', 'resmlp', 'tsmixer']));
+    // the backend report travels with it: every backend, usable or with its reason
+    expect(info.report.backends.map((b: { name: string }) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(info.report.backends.find((b: { name: string }) => b.name === 'cuda')).toMatchObject({ usable: false, kind: 'no-binding' });
+  });
+
+  it('info prints the backend table, defaults to auto, and rejects an unknown backend naming the value', () => {
+    const r = run('info');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^backend\s+usable\s+version\s+detail \/ why not$/m);
+    expect(r.stdout).toMatch(/^cuda\s+no\s+.*npm rebuild @tensorflow\/tfjs-node-gpu/m);
+    expect(r.stdout).toMatch(/^backend\s+wasm \(SIMD on, 1 thread\(s\)\)$/m); // auto skips the software WebGPU adapter
+    const bad = run('info', '--backend', 'gpu');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/--backend <name>' argument 'gpu' is invalid\. must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, received "gpu"/);
   });
 
   it('rejects an unknown backend with the value received', () => {
     const r = run('info', '--backend', 'tpu');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('must be one of cpu, wasm, received "tpu"');
+    expect(r.stderr).toContain('must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, received "tpu"');
   });
 });

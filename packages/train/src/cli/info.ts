@@ -1,25 +1,38 @@
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { listBlocks, listModels } from '@mlp-blocks/core';
+import {
+  type BackendName,
+  type BackendReport,
+  backendReport,
+  formatBackendReport,
+  useBackend,
+} from '@mlp-blocks/core/backends/node';
+import * as tf from '@tensorflow/tfjs-core';
 
 export interface Info {
   node: string;
   tfjsCore: string;
   tfjsLayers: string;
+  /** The backend `--backend` resolved to (for `auto`: what auto picked). */
   backend: string;
+  backendDetail?: string;
+  /** Every backend: usable here or not, and why not. */
+  report: BackendReport;
   blocks: string[];
   models: string[];
 }
 
-/** What this installation offers: versions, the active backend, registered blocks and model specs. */
-export async function collectInfo(backend: string): Promise<Info> {
-  await tf.setBackend(backend);
-  await tf.ready();
+/** What this installation offers: versions, the backend report, the chosen backend, blocks and model specs. */
+export async function collectInfo(backend: BackendName): Promise<Info> {
+  const report = await backendReport();
+  const choice = await useBackend(backend);
   return {
     node: process.version,
     tfjsCore: tf.version_core,
     tfjsLayers: tfl.version_layers,
-    backend: tf.getBackend(),
+    backend: choice.name,
+    ...(choice.detail ? { backendDetail: choice.detail } : {}),
+    report,
     blocks: listBlocks(),
     models: listModels(),
   };
@@ -30,8 +43,10 @@ export function formatInfo(info: Info): string {
     `node          ${info.node}`,
     `tfjs-core     ${info.tfjsCore}`,
     `tfjs-layers   ${info.tfjsLayers}`,
-    `backend       ${info.backend}`,
+    `backend       ${info.backend}${info.backendDetail ? ` (${info.backendDetail})` : ''}`,
     `blocks        ${info.blocks.join(', ') || '(none)'}`,
     `models        ${info.models.join(', ') || '(none)'}`,
+    '',
+    formatBackendReport(info.report),
   ].join('\n');
 }

@@ -3,14 +3,16 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, InvalidArgumentError } from 'commander';
 import '@mlp-blocks/hourglass';
+import '@mlp-blocks/mixer';
+import { BACKEND_NAMES, type BackendName } from '@mlp-blocks/core/backends/node';
 import { collectInfo, formatInfo } from './info.js';
 import { paramsOfSpec } from './params.js';
 
-const BACKENDS = ['cpu', 'wasm'];
+const BACKENDS: readonly string[] = BACKEND_NAMES;
 
-function backendOption(value: string): string {
+function backendOption(value: string): BackendName {
   if (!BACKENDS.includes(value)) throw new InvalidArgumentError(`must be one of ${BACKENDS.join(', ')}, received "${value}"`);
-  return value;
+  return value as BackendName;
 }
 
 /** Builds the `mlp-blocks` command line; `argv` as in process.argv. Resolves to the exit code. */
@@ -22,10 +24,10 @@ export async function runCli(argv: string[]): Promise<number> {
 
   program
     .command('info')
-    .description('print versions, the active backend and the registered blocks and models')
-    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'cpu')
+    .description('print versions, which backends are usable here (and why not), the chosen one, blocks and models')
+    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'auto')
     .option('--json', 'print JSON for machines')
-    .action(async (opts: { backend: string; json?: boolean }) => {
+    .action(async (opts: { backend: BackendName; json?: boolean }) => {
       const info = await collectInfo(opts.backend);
       process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatInfo(info)}\n`);
     });
