@@ -1,3 +1,14 @@
 export { runCli } from './cli/program.js';
 export { collectInfo, formatInfo, type Info } from './cli/info.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
+export { arrayData, type FitData } from './data.js';
+export { SCHEDULES, constantLr, cosineDecay, linearDecay, makeSchedule, withWarmup, type Schedule, type ScheduleKind, type ScheduleOptions } from './schedules.js';
+export { LOSSES, getLoss, mse, softmaxCrossEntropy, type LossFn, type LossName } from './losses.js';
+export { METRICS, WeightedMean, accuracy, batchPsnr, correctCount, psnrOfMse, type MetricName } from './metrics.js';
+export { fit, type FitCallbacks, type FitOptions, type FitResult } from './fit/fit.js';
+export { evaluate, type EvaluateOptions, type Evaluation } from './fit/evaluate.js';
+export { NonFiniteLossError } from './fit/errors.js';
+export { PROGRESS_MODES, formatEpoch, type EpochLog, type ProgressMode } from './fit/progress.js';
+export { withSeededRandom } from './fit/seeded.js';
+export type { BestEval } from './fit/checkpoint.js';
+export { CheckpointError } from './io/checkpoint-file.js';
