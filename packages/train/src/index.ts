@@ -12,3 +12,8 @@ export { PROGRESS_MODES, formatEpoch, type EpochLog, type ProgressMode } from '.
 export { withSeededRandom } from './fit/seeded.js';
 export type { BestEval } from './fit/checkpoint.js';
 export { CheckpointError } from './io/checkpoint-file.js';
+export { DATASETS, TASKS, taskObjective, type DataLoader, type DataRequest, type TaskName, type TaskSplits } from './run/tasks.js';
+export { SYNTHETIC_SIZES, syntheticTask } from './run/synthetic.js';
+export { PRESETS, fillSpec, resolveModelArg, specParams } from './run/spec.js';
+export { buildSeeded, runTrial, trialId, type RunTrialOptions, type TrialConfig, type TrialRecord } from './run/trial.js';
+export { readSamples, type Samples } from './run/samples.js';
