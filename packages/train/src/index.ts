@@ -1,4 +1,4 @@
-export { runCli } from './cli/program.js';
+export { createProgram, runCli, type CliOptions } from './cli/program.js';
 export { collectInfo, formatInfo, type Info } from './cli/info.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { arrayData, type FitData } from './data.js';
@@ -17,3 +17,10 @@ export { SYNTHETIC_SIZES, syntheticTask } from './run/synthetic.js';
 export { PRESETS, fillSpec, resolveModelArg, specParams } from './run/spec.js';
 export { buildSeeded, runTrial, trialId, type RunTrialOptions, type TrialConfig, type TrialRecord } from './run/trial.js';
 export { readSamples, type Samples } from './run/samples.js';
+export { checkGrid, expandSpace, gridHash, parseShard, planTrials, readGrid, shardTrials, type Grid, type PlannedTrial, type Shard } from './sweep/grid.js';
+export { MANIFEST, RESULTS, runSweep, type SweepManifest, type SweepOptions } from './sweep/sweep.js';
+export { mergeSweeps, type MergeResult } from './sweep/merge.js';
+export { latestById, readResults } from './sweep/results.js';
+export { writeReport, type ReportFiles } from './report/report.js';
+export { paretoSvg, type PlotPoint } from './report/plot.js';
+export { GRID, gridSize, inferImageShape, samplesPng } from './report/png.js';
