@@ -1,13 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import '@mlp-blocks/hourglass';
 import { PROGRESS_MODES } from '../fit/progress.js';
 import { writeReport } from '../report/report.js';
 import { DATASETS, type DataLoader, TASKS } from '../run/tasks.js';
 import { SCHEDULES } from '../schedules.js';
-import { readGrid, parseShard } from '../sweep/grid.js';
+import { type Shard, parseShard, readGrid } from '../sweep/grid.js';
 import { mergeSweeps } from '../sweep/merge.js';
 import { runSweep } from '../sweep/sweep.js';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, seed } from './args.js';
@@ -19,6 +19,14 @@ import { type TrainArgs, trainCommand } from './train.js';
 const BACKENDS = ['cpu', 'wasm'];
 
 const backendOption = oneOf('--backend', BACKENDS);
+
+function shardOption(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
 
 export interface CliOptions {
   /** Loads the data of `train` and `sweep`. Default: only `--dataset synthetic` (datasets plug in here). */
@@ -93,15 +101,15 @@ export function createProgram(options: CliOptions = {}): Command {
     .requiredOption('--grid <file>', 'grid JSON: {"task","dataset","epochs","batchSize","models"|"spaces","lrs","seeds","maxParams"?}')
     .requiredOption('--out <dir>', 'sweep directory (one per shard)')
     .option('--resume', 'skip finished trials and continue the one in flight from its checkpoint')
-    .option('--shard <k/n>', 'run only shard k of n (k is 0-based): every n-th trial starting at k')
+    .option('--shard <k/n>', 'run only shard k of n (k is 0-based): every n-th trial starting at k', shardOption)
     .option('--max-params <n>', 'keep only models with at most this many trainable parameters', positiveInt('--max-params'))
     .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
     .option('--keep-models', 'keep each trial\'s best model under trials/<id>/model')
     .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (per trial)`, oneOf('--progress', PROGRESS_MODES), 'none')
     .option('--json', 'print a JSON summary')
-    .action(async (opts: { grid: string; out: string; resume?: boolean; shard?: string; maxParams?: number; backend: string; keepModels?: boolean; progress: 'none'; json?: boolean }) => {
+    .action(async (opts: { grid: string; out: string; resume?: boolean; shard?: Shard; maxParams?: number; backend: string; keepModels?: boolean; progress: 'none'; json?: boolean }) => {
       const grid = readGrid(opts.grid);
-      const shard = opts.shard === undefined ? null : parseShard(opts.shard);
+      const shard = opts.shard ?? null;
       await useBackend(opts.backend);
       const r = await runSweep({
         grid, out: opts.out, loadData, resume: opts.resume ?? false, shard, progress: opts.progress, keepModels: opts.keepModels ?? false, log,
