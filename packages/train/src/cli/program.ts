@@ -4,7 +4,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import '@mlp-blocks/hourglass';
 import { PROGRESS_MODES } from '../fit/progress.js';
-import { writeReport } from '../report/report.js';
 import { DATASETS, type DataLoader, TASKS } from '../run/tasks.js';
 import { SCHEDULES } from '../schedules.js';
 import { type Shard, parseShard, readGrid } from '../sweep/grid.js';
@@ -141,6 +140,7 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--out <dir>', 'where to write the report (default: <dir>)')
     .option('--json', 'print the written files as JSON')
     .action(async (dir: string, opts: { out?: string; json?: boolean }) => {
+      const { writeReport } = await import('../report/report.js'); // Vega loads only when a report is drawn
       const files = await writeReport(dir, opts.out ?? dir, log);
       process.stdout.write(opts.json ? `${JSON.stringify(files)}\n`
         : `report of ${files.trials} trials (${files.families.join(', ')}):\n  ${[files.markdown, files.svg, files.png].filter(Boolean).join('\n  ')}\n`);
