@@ -23,8 +23,8 @@ export function arrayData(x: tf.Tensor, y: tf.Tensor, name = 'arrays'): FitData 
     throw new ConfigError('arrayData', 'y', `a tensor with ${x.shape[0]} examples like x`, y.shape,
       `arrayData: x and y need the same number of examples along axis 0, received shapes [${x.shape}] and [${y.shape}]`);
   }
-  const xs = tf.keep(tf.clone(x));
-  const ys = tf.keep(tf.clone(y));
+  const xs = tf.clone(x);
+  const ys = tf.clone(y);
   return {
     name,
     size: x.shape[0]!,

@@ -150,6 +150,8 @@ describe('a NaN loss', () => {
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect((error as Error).message).toBe(`training diverged: loss is NaN at epoch 2, step 5; stopped without applying that step. The last good checkpoint (step 4) is intact at ${file}; lower the learning rate and resume from it.`);
     expect(tf.memory().numTensors).toBe(before);
+    // The failed step changed nothing in memory either (batch-norm statistics included).
+    for (const w of m.weights) expect(w.read().dataSync().every((v) => Number.isFinite(v)), w.originalName).toBe(true);
     // The checkpoint is byte for byte the one written at the end of epoch 1, and its weights are finite.
     expect(existsSync(file)).toBe(true);
     expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(digest);
