@@ -22,7 +22,7 @@ export { ConfigError, ShapeError } from './errors.js';
 export * as validate from './validate.js';
 export { ACTIVATIONS, getActivation, gelu, geluTanh, silu, type ActivationName } from './activations.js';
 export { INITIALIZER_NAMES, resolveInitializer, seededInitializer, seededTensor, type InitializerSpec } from './initializers.js';
-export { SeededRandom, mix32, MAX_SEED } from './random.js';
+export { SeededRandom, mix32, MAX_SEED, type SeededRandomState } from './random.js';
 export { dense, denseAutodiff } from './ops/dense.js';
 export { oneShape, oneTensor, lastDim, formatShape } from './shapes.js';
 export { Dense, type DenseArgs } from './layers/dense.js';

@@ -13,6 +13,12 @@ export function mix32(x: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** A SeededRandom's full state, plain JSON, so a checkpoint can restore the exact sequence. */
+export interface SeededRandomState {
+  state: number;
+  spareNormal: number | null;
+}
+
 export class SeededRandom {
   private state: number;
   private spareNormal: number | null = null;
@@ -22,6 +28,22 @@ export class SeededRandom {
       throw new RangeError(`SeededRandom: seed must be an integer in [0, ${MAX_SEED}], received ${seed}`);
     }
     this.state = seed >>> 0;
+  }
+
+  /** The current state; `SeededRandom.fromState(r.getState())` continues exactly where `r` is. */
+  getState(): SeededRandomState {
+    return { state: this.state, spareNormal: this.spareNormal };
+  }
+
+  /** A generator continuing from a state returned by `getState` (checked, so a corrupt checkpoint fails here). */
+  static fromState(s: SeededRandomState): SeededRandom {
+    if (s == null || typeof s !== 'object' || !Number.isInteger(s.state) || s.state < 0 || s.state > MAX_SEED
+      || !(s.spareNormal === null || Number.isFinite(s.spareNormal))) {
+      throw new RangeError(`SeededRandom.fromState: expected {state: uint32, spareNormal: number | null}, received ${JSON.stringify(s)}`);
+    }
+    const r = new SeededRandom(s.state);
+    r.spareNormal = s.spareNormal;
+    return r;
   }
 
   /** Uniform in [0, 1) with 32 bits of resolution. */

@@ -1,25 +1,55 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import '@mlp-blocks/hourglass';
 import '@mlp-blocks/mixer';
-import { BACKEND_NAMES, type BackendName } from '@mlp-blocks/core/backends/node';
+import { BACKEND_NAMES, type BackendName, useBackend as startBackend } from '@mlp-blocks/core/backends/node';
+import { PROGRESS_MODES } from '../fit/progress.js';
+import { DATASETS, type DataLoader, TASKS } from '../run/tasks.js';
+import { SCHEDULES } from '../schedules.js';
+import { type Shard, parseShard, readGrid } from '../sweep/grid.js';
+import { mergeSweeps } from '../sweep/merge.js';
+import { runSweep } from '../sweep/sweep.js';
+import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, seed } from './args.js';
+import { builtinLoader } from './data.js';
 import { collectInfo, formatInfo } from './info.js';
 import { paramsOfSpec } from './params.js';
+import { type TrainArgs, trainCommand } from './train.js';
 
 const BACKENDS: readonly string[] = BACKEND_NAMES;
 
-function backendOption(value: string): BackendName {
-  if (!BACKENDS.includes(value)) throw new InvalidArgumentError(`must be one of ${BACKENDS.join(', ')}, received "${value}"`);
-  return value as BackendName;
+const backendOption = oneOf('--backend', BACKENDS) as (value: string) => BackendName;
+
+function shardOption(value: string): Shard {
+  try {
+    return parseShard(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
-/** Builds the `mlp-blocks` command line; `argv` as in process.argv. Resolves to the exit code. */
-export async function runCli(argv: string[]): Promise<number> {
+export interface CliOptions {
+  /** Loads the data of `train` and `sweep`. Default: only `--dataset synthetic` (datasets plug in here). */
+  loadData?: DataLoader;
+}
+
+// Errors keep the one-line form of every CLI error: "--backend: <why not, and the fix>".
+async function useBackend(name: BackendName): Promise<void> {
+  try {
+    await startBackend(name);
+  } catch (e) {
+    throw new Error(`--backend: ${(e as Error).message}`);
+  }
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The `mlp-blocks` command line as a commander program (exit is overridden; see runCli). */
+export function createProgram(options: CliOptions = {}): Command {
+  const loadData = options.loadData ?? builtinLoader;
   const program = new Command('mlp-blocks')
     .description('Train, sweep and inspect the mlp-blocks MLP models for TensorFlow.js')
-    .showHelpAfterError()
     .exitOverride();
 
   program
@@ -45,13 +75,96 @@ export async function runCli(argv: string[]): Promise<number> {
         : `trainable      ${fmt(counts.trainable)}\nnon-trainable  ${fmt(counts.nonTrainable)}\ntotal          ${fmt(counts.total)}\n(${method})\n`);
     });
 
+  program
+    .command('train')
+    .description('train one model with AdamW, checkpointing in --out; the result is appended to --out/results.jsonl')
+    .addOption(new Option('--task <name>', 'denoise | superres | genclass | classify').argParser(oneOf('--task', TASKS)).makeOptionMandatory())
+    .addOption(new Option('--dataset <name>', DATASETS.join(' | ')).argParser(oneOf('--dataset', DATASETS)).makeOptionMandatory())
+    .requiredOption('--model <preset-or-spec>', 'a preset (hourglass-tiny, hourglass-mnist, …), a JSON spec, or a JSON file')
+    .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), 1)
+    .option('--batch-size <n>', 'examples per step', positiveInt('--batch-size'), 128)
+    .option('--lr <rate>', 'peak learning rate', positiveNumber('--lr'), 1e-3)
+    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
+    .option('--seed <n>', 'seeds initial weights, shuffling and dropout', seed('--seed'), 0)
+    .requiredOption('--out <dir>', 'run directory: checkpoint, best model, samples, results.jsonl')
+    .option('--resume', 'continue the unfinished run in --out from its last checkpoint')
+    .option('--json', 'print the result record as JSON')
+    .option('--schedule <kind>', `learning-rate schedule (${SCHEDULES.join(', ')})`, oneOf('--schedule', SCHEDULES), 'linear')
+    .option('--warmup <steps>', 'linear warm-up steps', nonNegativeInt('--warmup'), 0)
+    .option('--weight-decay <rate>', 'AdamW decoupled weight decay', nonNegativeNumber('--weight-decay'), 0.01)
+    .option('--patience <epochs>', 'early stop after this many epochs without eval improvement (0: never)', nonNegativeInt('--patience'), 0)
+    .option('--checkpoint-every <steps>', 'also checkpoint every this many steps (default: each epoch)', positiveInt('--checkpoint-every'))
+    .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (auto: a bar on a terminal)`, oneOf('--progress', PROGRESS_MODES), 'auto')
+    .action(async (opts: TrainArgs & { backend: BackendName }) => {
+      await useBackend(opts.backend);
+      await trainCommand(opts, loadData);
+    });
+
+  program
+    .command('sweep')
+    .description('train every model spec × learning rate × seed of a grid file; one line per finished trial in --out/results.jsonl')
+    .requiredOption('--grid <file>', 'grid JSON: {"task","dataset","epochs","batchSize","models"|"spaces","lrs","seeds","maxParams"?}')
+    .requiredOption('--out <dir>', 'sweep directory (one per shard)')
+    .option('--resume', 'skip finished trials and continue the one in flight from its checkpoint')
+    .option('--shard <k/n>', 'run only shard k of n (k is 0-based): every n-th trial starting at k', shardOption)
+    .option('--max-params <n>', 'keep only models with at most this many trainable parameters', positiveInt('--max-params'))
+    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
+    .option('--keep-models', 'keep each trial\'s best model under trials/<id>/model')
+    .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (per trial)`, oneOf('--progress', PROGRESS_MODES), 'none')
+    .option('--json', 'print a JSON summary')
+    .action(async (opts: { grid: string; out: string; resume?: boolean; shard?: Shard; maxParams?: number; backend: BackendName; keepModels?: boolean; progress: 'none'; json?: boolean }) => {
+      const grid = readGrid(opts.grid);
+      const shard = opts.shard ?? null;
+      await useBackend(opts.backend);
+      const r = await runSweep({
+        grid, out: opts.out, loadData, resume: opts.resume ?? false, shard, progress: opts.progress, keepModels: opts.keepModels ?? false, log,
+        ...(opts.maxParams ? { maxParams: opts.maxParams } : {}),
+      });
+      const summary = { out: opts.out, planned: r.planned.length, ran: r.ran.length, skipped: r.skipped, shard };
+      process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `sweep ${opts.out}: ran ${r.ran.length}, skipped ${r.skipped} finished, of ${r.planned.length} planned trials\n`);
+    });
+
+  program
+    .command('merge')
+    .description('combine the output directories of sweep shards into one')
+    .argument('<shard-dirs...>', 'directories written by `sweep --shard k/n`')
+    .requiredOption('--out <dir>', 'merged sweep directory')
+    .option('--allow-partial', 'succeed even if some planned trials are missing')
+    .option('--json', 'print a JSON summary')
+    .action((dirs: string[], opts: { out: string; allowPartial?: boolean; json?: boolean }) => {
+      const r = mergeSweeps(dirs, opts.out, log);
+      process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : `merged ${r.merged} of ${r.planned} planned trials into ${opts.out}\n`);
+      if (r.missing.length > 0 && !opts.allowPartial) {
+        throw new Error(`merge: ${r.missing.length} planned trials are missing (${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}); rerun their shards or pass --allow-partial`);
+      }
+    });
+
+  program
+    .command('report')
+    .description('write report.md, pareto.svg and samples.png for a sweep or train directory')
+    .argument('<dir>', 'directory holding results.jsonl')
+    .option('--out <dir>', 'where to write the report (default: <dir>)')
+    .option('--json', 'print the written files as JSON')
+    .action(async (dir: string, opts: { out?: string; json?: boolean }) => {
+      const { writeReport } = await import('../report/report.js'); // Vega loads only when a report is drawn
+      const files = await writeReport(dir, opts.out ?? dir, log);
+      process.stdout.write(opts.json ? `${JSON.stringify(files)}\n`
+        : `report of ${files.trials} trials (${files.families.join(', ')}):\n  ${[files.markdown, files.svg, files.png].filter(Boolean).join('\n  ')}\n`);
+    });
+
+  return program;
+}
+
+/** Runs the `mlp-blocks` command line; `argv` as in process.argv. Resolves to the exit code. */
+export async function runCli(argv: string[], options: CliOptions = {}): Promise<number> {
+  const program = createProgram(options);
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
     const code = (e as { exitCode?: number }).exitCode;
     if (typeof code === 'number') return code; // commander already printed the message
-    process.stderr.write(`mlp-blocks: ${(e as Error).message}\n`);
+    process.stderr.write(`mlp-blocks: ${(e as Error).message.split('\n')[0]}\n`);
     return 1;
   } finally {
     // The wasm backend keeps worker handles alive; dispose so the process can exit.

@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ProgressMode } from '../fit/progress.js';
+import { appendLineDurable } from '../io/files.js';
+import { fillSpec, resolveModelArg, specParams } from '../run/spec.js';
+import type { DataLoader, TaskName } from '../run/tasks.js';
+import { type TrialConfig, type TrialRecord, runTrial, trialId } from '../run/trial.js';
+import type { ScheduleKind } from '../schedules.js';
+import { latestById, readResults } from '../sweep/results.js';
+import { RESULTS } from '../sweep/sweep.js';
+import { readSpec } from './spec.js';
+
+export interface TrainArgs {
+  task: TaskName;
+  dataset: string;
+  model: string;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  out: string;
+  resume?: boolean;
+  json?: boolean;
+  schedule: ScheduleKind;
+  warmup: number;
+  weightDecay: number;
+  patience: number;
+  checkpointEvery?: number;
+  progress: ProgressMode;
+}
+
+/** `--model`: a preset name, inline JSON, or a JSON file. Errors are prefixed with the option. */
+function modelSpec(value: string) {
+  const isFile = !value.trim().startsWith('{') && fs.existsSync(value);
+  try {
+    return isFile ? resolveModelArg(JSON.stringify(readSpec(value))) : resolveModelArg(value);
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new Error(msg.startsWith('--model') ? msg : `--model: ${msg}`);
+  }
+}
+
+/** Human summary of a finished run. */
+export function describeRecord(r: TrialRecord, dir: string): string {
+  const m = (v: number | null) => (v == null ? '-' : r.metricName === 'psnr' ? `${v.toFixed(2)} dB` : `${(100 * v).toFixed(2)}%`);
+  return [
+    `trained ${r.id}: ${r.params.trainable.toLocaleString('en-US')} trainable parameters, ${r.epochsRun} epoch${r.epochsRun === 1 ? '' : 's'} (${r.steps} steps) in ${r.seconds.toFixed(1)} s`,
+    `best epoch ${r.bestEpoch == null ? '-' : r.bestEpoch + 1}: eval loss ${r.evalLoss?.toFixed(5) ?? '-'}, eval ${r.metricName} ${m(r.evalMetric)}`,
+    `test ${r.metricName} ${m(r.testMetric)}, test loss ${r.testLoss?.toFixed(5) ?? '-'}`,
+    `wrote ${dir} (results.jsonl, result.json, model/, samples.json); \`mlp-blocks report ${dir}\` draws its pictures`,
+  ].join('\n');
+}
+
+/** The `train` command: one run, checkpointed in --out, appended to --out/results.jsonl when done. */
+export async function trainCommand(a: TrainArgs, loadData: DataLoader): Promise<void> {
+  const rawSpec = modelSpec(a.model); // fails before any data loads
+  const out = path.resolve(a.out);
+  const resultsFile = path.join(out, RESULTS);
+  if (!a.resume && fs.existsSync(resultsFile)) throw new Error(`--out: ${out} already holds a finished run; choose another directory (or --resume to print its result)`);
+  if (!a.resume && fs.existsSync(path.join(out, 'checkpoint.ckpt'))) throw new Error(`--out: ${out} holds an unfinished run; pass --resume to continue it or choose another directory`);
+  const splits = await loadData({ task: a.task, dataset: a.dataset, seed: a.seed });
+  try {
+    const spec = fillSpec(rawSpec, splits, a.task);
+    try {
+      specParams(spec);
+    } catch (e) {
+      throw new Error(`--model: ${(e as Error).message}`);
+    }
+    const config: TrialConfig = {
+      task: a.task, dataset: a.dataset, spec, lr: a.lr, seed: a.seed, epochs: a.epochs, batchSize: a.batchSize,
+      schedule: a.schedule, ...(a.warmup ? { warmupSteps: a.warmup } : {}), weightDecay: a.weightDecay, ...(a.patience ? { patience: a.patience } : {}),
+    };
+    const id = trialId(config);
+    const finished = latestById(readResults(resultsFile)).find((r) => r.id === id);
+    let record: TrialRecord;
+    if (finished) {
+      record = finished;
+      if (!a.json) process.stderr.write(`${out} already finished this run; its result:\n`);
+    } else {
+      record = await runTrial(config, splits, {
+        dir: out, relativeDir: '.', resume: a.resume ?? false, progress: a.progress, keepModel: true,
+        ...(a.checkpointEvery ? { checkpointEvery: a.checkpointEvery } : {}),
+      });
+      appendLineDurable(resultsFile, JSON.stringify(record));
+    }
+    process.stdout.write(a.json ? `${JSON.stringify(record)}\n` : `${describeRecord(record, out)}\n`);
+  } finally {
+    splits.dispose?.();
+  }
+}

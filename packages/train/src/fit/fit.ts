@@ -1,0 +1,232 @@
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { ConfigError, SeededRandom, validate } from '@mlp-blocks/core';
+import { type FitData, checkFitData } from '../data.js';
+import { type LossFn, type LossName, getLoss } from '../losses.js';
+import { type MetricName, checkMetric } from '../metrics.js';
+import { AdamW } from '../optim/adamw.js';
+import { SCHEDULES, type Schedule, type ScheduleKind, makeSchedule } from '../schedules.js';
+import { type BestEval, type RunFingerprint, type RunProgress, hasCheckpoint, loadRun, readWeights, saveRun, writeWeights } from './checkpoint.js';
+import { NonFiniteLossError } from './errors.js';
+import { defaultMetric, evaluate } from './evaluate.js';
+import { type EpochLog, PROGRESS_MODES, type ProgressMode, createProgress } from './progress.js';
+import { permutation } from './seeded.js';
+import { trainStep } from './step.js';
+
+/** Hooks into the loop; each may be async. Returning 'stop' from onBatchEnd or onEpochEnd ends training there. */
+export interface FitCallbacks {
+  onTrainBegin?(info: { epochs: number; batchesPerEpoch: number; resumedAtStep: number | null }): void | Promise<void>;
+  onBatchEnd?(info: { epoch: number; batch: number; step: number; loss: number; lr: number }): void | 'stop' | Promise<void | 'stop'>;
+  onEpochEnd?(log: EpochLog): void | 'stop' | Promise<void | 'stop'>;
+  /** After each checkpoint is on disk. */
+  onCheckpoint?(info: { file: string; epoch: number; step: number }): void | Promise<void>;
+  onTrainEnd?(result: FitResult): void | Promise<void>;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  /** Peak learning rate. Default 1e-3. */
+  lr?: number;
+  /** AdamW decoupled weight decay. Default 0.01 (the Hourglass authors' setting). */
+  weightDecay?: number;
+  /** 'linear' decay to 0 (default, the authors' schedule), 'cosine', 'constant', or a Schedule over steps. */
+  schedule?: ScheduleKind | Schedule;
+  /** Linear warm-up steps before a named schedule. Default 0. */
+  warmupSteps?: number;
+  /** Default 'mse'. */
+  loss?: LossName | LossFn;
+  /** Reported each epoch. Default: 'psnr' with mse, 'accuracy' with cross-entropy. */
+  metric?: MetricName;
+  /** Evaluated after each epoch; its loss picks the best weights and drives early stopping. */
+  evalData?: FitData;
+  /** Default batchSize. */
+  evalBatchSize?: number;
+  /** Seeds the shuffle and the random ops of each step. Default 0. */
+  seed?: number;
+  /** Default true. */
+  shuffle?: boolean;
+  /** Checkpoint file (written atomically after every epoch and every `checkpointEvery` steps). */
+  checkpoint?: string;
+  /** Also checkpoint every this many steps. Default: only at epoch ends. */
+  checkpointEvery?: number;
+  /** Continue from `checkpoint` if it exists (it must come from the same run settings). Default false. */
+  resume?: boolean;
+  /** Stop after this many epochs without an eval-loss improvement greater than `minDelta`. */
+  earlyStop?: { patience: number; minDelta?: number };
+  /** Put the best-eval weights back into the model at the end. Default true when evalData is given. */
+  restoreBest?: boolean;
+  /** 'auto' (bar on a TTY, lines otherwise), 'bar', 'log' or 'none'. Default 'auto'. */
+  progress?: ProgressMode;
+  /** Where progress goes. Default process.stderr. */
+  progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
+  callbacks?: FitCallbacks;
+}
+
+export interface FitResult {
+  history: EpochLog[];
+  best: BestEval | null;
+  /** Optimizer steps taken over the whole run. */
+  steps: number;
+  epochsRun: number;
+  stoppedEarly: boolean;
+  /** The step a resumed run continued from, or null. */
+  resumedFromStep: number | null;
+  /** Seconds of training over all sessions of the run. */
+  seconds: number;
+}
+
+function resolve(options: FitOptions, data: FitData) {
+  const owner = 'fit';
+  if (options == null || typeof options !== 'object') throw new ConfigError(owner, 'options', 'an object', options);
+  checkFitData(owner, 'data', data);
+  if (options.evalData !== undefined) checkFitData(owner, 'evalData', options.evalData);
+  const epochs = validate.positiveInt(owner, 'epochs', options.epochs);
+  const batchSize = validate.positiveInt(owner, 'batchSize', options.batchSize);
+  const lr = validate.positiveNumber(owner, 'lr', options.lr ?? 1e-3);
+  const loss = options.loss ?? 'mse';
+  getLoss(loss, owner);
+  const metric = checkMetric(owner, options.metric ?? defaultMetric(loss));
+  const seed = validate.seed32(owner, 'seed', options.seed ?? 0);
+  const progress = validate.oneOf(owner, 'progress', options.progress ?? 'auto', PROGRESS_MODES);
+  const checkpointEvery = options.checkpointEvery === undefined ? 0 : validate.positiveInt(owner, 'checkpointEvery', options.checkpointEvery);
+  if (options.resume && !options.checkpoint) throw new ConfigError(owner, 'resume', 'used together with a checkpoint file', options.resume);
+  const patience = options.earlyStop ? validate.positiveInt(owner, 'earlyStop.patience', options.earlyStop.patience) : 0;
+  const minDelta = options.earlyStop?.minDelta ?? 0;
+  // Batch statistics need two examples: a trailing batch of one is skipped rather than crash batch norm.
+  const batchesPerEpoch = data.size % batchSize === 1 && data.size > 1 ? Math.floor(data.size / batchSize) : Math.ceil(data.size / batchSize);
+  const totalSteps = epochs * batchesPerEpoch;
+  const schedule = typeof options.schedule === 'object'
+    ? options.schedule
+    : makeSchedule({ kind: validate.oneOf(owner, 'schedule', options.schedule ?? 'linear', SCHEDULES), lr, totalSteps, warmupSteps: options.warmupSteps ?? 0 });
+  return {
+    epochs, batchSize, lr, loss, metric, seed, progress, checkpointEvery, patience, minDelta, batchesPerEpoch, schedule,
+    weightDecay: options.weightDecay ?? 0.01,
+    evalBatchSize: options.evalBatchSize === undefined ? batchSize : validate.positiveInt(owner, 'evalBatchSize', options.evalBatchSize),
+    shuffle: options.shuffle ?? true,
+    restoreBest: options.restoreBest ?? options.evalData !== undefined,
+  };
+}
+
+/**
+ * Trains a tfjs LayersModel on a FitData with AdamW and a hand-written step: shuffled batches (seeded),
+ * the learning-rate schedule per step, evaluation after each epoch, best-eval weights kept, optional early
+ * stop, progress, callbacks, and atomic checkpoints that a resumed run continues from exactly. A NaN or
+ * infinite loss throws NonFiniteLossError without applying that step or touching the last checkpoint.
+ */
+export async function fit(model: tfl.LayersModel, data: FitData, options: FitOptions): Promise<FitResult> {
+  const o = resolve(options, data);
+  const cb = options.callbacks ?? {};
+  const lossFn = getLoss(o.loss);
+  const optimizer = new AdamW({ learningRate: o.lr, weightDecay: o.weightDecay });
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const fingerprint: RunFingerprint = {
+    data: data.name, dataSize: data.size, evalData: options.evalData ? `${options.evalData.name}/${options.evalData.size}` : null,
+    epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, schedule: o.schedule.config,
+    loss: typeof o.loss === 'string' ? o.loss : 'custom', seed: o.seed, shuffle: o.shuffle, weights: model.weights.length,
+  };
+  const file = options.checkpoint ? path.resolve(options.checkpoint) : null;
+  let lastCheckpointStep: number | null = null;
+
+  let progress: RunProgress = {
+    epoch: 0, batch: 0, step: 0, epochLossSum: 0, epochLossCount: 0, rng: new SeededRandom(o.seed).getState(),
+    history: [], best: null, sinceBest: 0, stoppedEarly: false, seconds: 0,
+  };
+  let order: Int32Array | null = null;
+  let bestWeights: Float32Array[] | null = null;
+  let resumedFromStep: number | null = null;
+  if (file && options.resume && hasCheckpoint(file)) {
+    const state = await loadRun(file, model, optimizer, fingerprint);
+    ({ progress, order, bestWeights } = state);
+    resumedFromStep = progress.step;
+    lastCheckpointStep = progress.step;
+  }
+  const rng = SeededRandom.fromState(progress.rng);
+  const sessionStart = performance.now();
+  const secondsBefore = progress.seconds;
+  const elapsed = () => secondsBefore + (performance.now() - sessionStart) / 1000;
+  const sink = createProgress(o.progress, options.progressStream ?? process.stderr, o.epochs, o.batchesPerEpoch);
+  const save = async () => {
+    if (!file) return;
+    progress.seconds = elapsed();
+    await saveRun(file, model, optimizer, { progress: { ...progress, rng: rng.getState() }, order, bestWeights }, fingerprint);
+    lastCheckpointStep = progress.step;
+    await cb.onCheckpoint?.({ file, epoch: progress.epoch, step: progress.step });
+  };
+  const result = (): FitResult => ({
+    history: progress.history, best: progress.best, steps: progress.step, epochsRun: progress.history.length,
+    stoppedEarly: progress.stoppedEarly, resumedFromStep, seconds: progress.seconds,
+  });
+
+  try {
+    await cb.onTrainBegin?.({ epochs: o.epochs, batchesPerEpoch: o.batchesPerEpoch, resumedAtStep: resumedFromStep });
+    if (resumedFromStep !== null) sink.message(`resuming from ${file} at epoch ${progress.epoch + 1}, step ${progress.step}`);
+    let stop = progress.stoppedEarly;
+    while (!stop && progress.epoch < o.epochs) {
+      const epoch = progress.epoch;
+      const started = performance.now();
+      if (!order) order = o.shuffle ? permutation(rng, data.size) : Int32Array.from({ length: data.size }, (_, i) => i);
+      sink.epochStart(epoch, progress.batch);
+      let lr = o.schedule.at(progress.step);
+      while (progress.batch < o.batchesPerEpoch) {
+        const indices = order.subarray(progress.batch * o.batchSize, Math.min(data.size, (progress.batch + 1) * o.batchSize));
+        const { x, y } = data.batch(indices, epoch);
+        lr = o.schedule.at(progress.step);
+        optimizer.learningRate = lr;
+        let loss: number;
+        try {
+          loss = await trainStep(model, vars, optimizer, lossFn, x, y, o.seed, progress.step);
+        } finally {
+          tf.dispose([x, y]);
+        }
+        if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, epoch, progress.step, lastCheckpointStep === null ? null : file, lastCheckpointStep);
+        progress.step += 1;
+        progress.batch += 1;
+        progress.epochLossSum += loss;
+        progress.epochLossCount += 1;
+        sink.step(progress.batch, loss, lr);
+        if ((await cb.onBatchEnd?.({ epoch, batch: progress.batch - 1, step: progress.step, loss, lr })) === 'stop') stop = true;
+        if (o.checkpointEvery > 0 && progress.step % o.checkpointEvery === 0 && progress.batch < o.batchesPerEpoch) await save();
+        if (stop) break;
+      }
+      if (stop && progress.batch < o.batchesPerEpoch) break; // stopped mid-epoch by a callback: no epoch log
+      const evaluation = options.evalData
+        ? await evaluate(model, options.evalData, { batchSize: o.evalBatchSize, loss: o.loss, metric: o.metric })
+        : null;
+      progress.seconds = elapsed();
+      const log: EpochLog = {
+        epoch, loss: progress.epochLossSum / Math.max(1, progress.epochLossCount), evalLoss: evaluation?.loss ?? null,
+        evalMetric: evaluation?.metric ?? null, metricName: o.metric, lr, steps: progress.step, seconds: (performance.now() - started) / 1000,
+      };
+      progress.history = [...progress.history, log];
+      if (evaluation && Number.isFinite(evaluation.loss)) {
+        if (!progress.best || evaluation.loss < progress.best.evalLoss - o.minDelta) {
+          progress.best = { epoch, evalLoss: evaluation.loss, evalMetric: evaluation.metric };
+          progress.sinceBest = 0;
+          bestWeights = await readWeights(model);
+        } else {
+          progress.sinceBest += 1;
+        }
+        if (o.patience > 0 && progress.sinceBest >= o.patience) {
+          progress.stoppedEarly = true;
+          stop = true;
+        }
+      }
+      progress = { ...progress, epoch: epoch + 1, batch: 0, epochLossSum: 0, epochLossCount: 0 };
+      order = null;
+      sink.epochEnd(log);
+      await save();
+      if (progress.stoppedEarly) sink.message(`early stop: no eval-loss improvement for ${o.patience} epochs (best epoch ${progress.best!.epoch + 1})`);
+      if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
+    }
+    if (o.restoreBest && bestWeights) writeWeights(model, bestWeights, 'best weights');
+    progress.seconds = elapsed();
+    const out = result();
+    await cb.onTrainEnd?.(out);
+    return out;
+  } finally {
+    sink.stop();
+    optimizer.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+import * as vega from 'vega';
+
+/** A point of the parameter–metric plot. */
+export interface PlotPoint {
+  family: string;
+  params: number;
+  metric: number;
+  id: string;
+}
+
+/**
+ * An SVG scatter of metric vs trainable parameters (log scale), one colour per family, with each family's
+ * Pareto frontier drawn as a line through its frontier points. Rendered by Vega without a browser.
+ */
+export async function paretoSvg(points: readonly PlotPoint[], frontiers: Record<string, PlotPoint[]>, metricLabel: string): Promise<string> {
+  const frontier = Object.entries(frontiers).flatMap(([family, pts]) => pts.map((p, order) => ({ ...p, family, order })));
+  const spec: vega.Spec = {
+    $schema: 'https://vega.github.io/schema/vega/v6.json',
+    description: `${metricLabel} vs trainable parameters, with each family's Pareto frontier`,
+    width: 560,
+    height: 360,
+    padding: 8,
+    title: { text: `${metricLabel} vs trainable parameters`, subtitle: 'lines: Pareto frontier of each family' },
+    data: [
+      { name: 'trials', values: points.map((p) => ({ ...p })) },
+      { name: 'frontier', values: frontier },
+    ],
+    scales: [
+      { name: 'x', type: 'log', domain: { data: 'trials', field: 'params' }, range: 'width', nice: true },
+      { name: 'y', type: 'linear', domain: { data: 'trials', field: 'metric' }, range: 'height', zero: false, nice: true },
+      { name: 'color', type: 'ordinal', domain: { data: 'trials', field: 'family', sort: true }, range: 'category' },
+    ],
+    axes: [
+      { orient: 'bottom', scale: 'x', title: 'trainable parameters', grid: true, format: '~s' },
+      { orient: 'left', scale: 'y', title: metricLabel, grid: true },
+    ],
+    legends: [{ fill: 'color', stroke: 'color', title: 'family', orient: 'bottom-right', symbolType: 'circle' }],
+    marks: [
+      {
+        type: 'group',
+        name: 'frontiers',
+        from: { facet: { name: 'frontier_of_family', data: 'frontier', groupby: 'family' } },
+        marks: [{
+          type: 'line',
+          name: 'frontier',
+          from: { data: 'frontier_of_family' },
+          sort: { field: 'datum.order' },
+          encode: {
+            enter: {
+              x: { scale: 'x', field: 'params' }, y: { scale: 'y', field: 'metric' },
+              stroke: { scale: 'color', field: 'family' }, strokeWidth: { value: 2 },
+              description: { signal: "datum.family + ' frontier'" },
+            },
+          },
+        }],
+      },
+      {
+        type: 'symbol',
+        name: 'trial',
+        from: { data: 'trials' },
+        encode: {
+          enter: {
+            x: { scale: 'x', field: 'params' }, y: { scale: 'y', field: 'metric' },
+            fill: { scale: 'color', field: 'family' }, size: { value: 48 }, opacity: { value: 0.8 },
+            tooltip: { signal: "datum.id + ': ' + format(datum.metric, '.2f')" },
+          },
+        },
+      },
+    ],
+  };
+  const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { type ModelSpec, buildFromSpec, countParams } from '@mlp-blocks/core';
+import { fileSystem } from '@mlp-blocks/core/node';
+import type { FitData } from '../data.js';
+import { fit } from '../fit/fit.js';
+import { evaluate } from '../fit/evaluate.js';
+import type { ProgressMode } from '../fit/progress.js';
+import { withSeededRandom } from '../fit/seeded.js';
+import { writeFileAtomic } from '../io/files.js';
+import type { ScheduleKind } from '../schedules.js';
+import { writeSamples } from './samples.js';
+import { hashOf } from './spec.js';
+import { type TaskName, type TaskSplits, taskObjective } from './tasks.js';
+
+/** Everything that defines one training run (a sweep trial, or a `train` command). */
+export interface TrialConfig {
+  task: TaskName;
+  dataset: string;
+  /** A complete model spec (inputDim/outputDim filled in). */
+  spec: ModelSpec;
+  lr: number;
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  schedule?: ScheduleKind;
+  warmupSteps?: number;
+  weightDecay?: number;
+  /** Early-stop patience in epochs; 0 for none. */
+  patience?: number;
+}
+
+/** One line of results.jsonl: a finished run and its scores. */
+export interface TrialRecord {
+  id: string;
+  /** The model family (the spec's `model`), which the report draws one frontier per. */
+  family: string;
+  config: TrialConfig;
+  params: { trainable: number; nonTrainable: number; total: number };
+  metricName: 'psnr' | 'accuracy';
+  evalLoss: number | null;
+  evalMetric: number | null;
+  testLoss: number | null;
+  testMetric: number | null;
+  bestEpoch: number | null;
+  epochsRun: number;
+  steps: number;
+  stoppedEarly: boolean;
+  seconds: number;
+  /** Directory of the run's files (samples, model), relative to the results file. */
+  dir: string;
+}
+
+/** The stable id of a trial: its family and a hash of its whole configuration. */
+export function trialId(config: TrialConfig): string {
+  return `${config.spec.model}-${hashOf(config, 10)}`;
+}
+
+export interface RunTrialOptions {
+  /** Where the run's checkpoint, samples and (optionally) model go. */
+  dir: string;
+  /** `dir` relative to the results file, recorded in the record. */
+  relativeDir: string;
+  resume?: boolean;
+  progress?: ProgressMode;
+  checkpointEvery?: number;
+  /** Keep the best model (tfjs model.json + weights.bin) under dir/model. Default false. */
+  keepModel?: boolean;
+  /** Delete the checkpoint once the run finished. Default false. */
+  dropCheckpoint?: boolean;
+  /** How many test (or eval) examples to store for the report's picture. Default 8. */
+  samples?: number;
+}
+
+/** Builds a spec's model with initial weights drawn from `seed`, the same in every process. */
+export function buildSeeded(spec: ModelSpec, seed: number): tfl.LayersModel {
+  return withSeededRandom(seed, () => buildFromSpec(spec) as tfl.LayersModel);
+}
+
+/**
+ * Trains one configuration with checkpoints in `dir`, scores the best-eval weights on the test set,
+ * stores a few input/output/target samples for reports, and returns its record.
+ */
+export async function runTrial(config: TrialConfig, splits: TaskSplits, o: RunTrialOptions): Promise<TrialRecord> {
+  fs.mkdirSync(o.dir, { recursive: true });
+  const model = buildSeeded(config.spec, config.seed);
+  try {
+    const objective = taskObjective(config.task);
+    const result = await fit(model, splits.train, {
+      epochs: config.epochs, batchSize: config.batchSize, lr: config.lr, seed: config.seed,
+      weightDecay: config.weightDecay ?? 0.01, schedule: config.schedule ?? 'linear', warmupSteps: config.warmupSteps ?? 0,
+      loss: objective.loss, metric: objective.metric, evalData: splits.eval,
+      ...(config.patience ? { earlyStop: { patience: config.patience } } : {}),
+      checkpoint: path.join(o.dir, 'checkpoint.ckpt'), ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
+      resume: o.resume ?? false, progress: o.progress ?? 'auto',
+    });
+    const test = splits.test ? await evaluate(model, splits.test, { batchSize: config.batchSize, loss: objective.loss, metric: objective.metric }) : null;
+    const sampleSet: FitData = splits.test ?? splits.eval;
+    await writeSamples(path.join(o.dir, 'samples.json'), model, sampleSet, o.samples ?? 8, splits);
+    if (o.keepModel) await model.save(fileSystem(path.join(o.dir, 'model')));
+    const record: TrialRecord = {
+      id: trialId(config), family: config.spec.model, config, params: countParams(model), metricName: objective.metric,
+      evalLoss: result.best?.evalLoss ?? null, evalMetric: result.best?.evalMetric ?? null,
+      testLoss: test?.loss ?? null, testMetric: test?.metric ?? null, bestEpoch: result.best?.epoch ?? null,
+      epochsRun: result.epochsRun, steps: result.steps, stoppedEarly: result.stoppedEarly, seconds: round(result.seconds, 3),
+      dir: o.relativeDir,
+    };
+    writeFileAtomic(path.join(o.dir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`);
+    if (o.dropCheckpoint) fs.rmSync(path.join(o.dir, 'checkpoint.ckpt'), { force: true });
+    return record;
+  } finally {
+    model.dispose();
+  }
+}
+
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;

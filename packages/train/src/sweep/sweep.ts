@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ProgressMode } from '../fit/progress.js';
+import { appendLineDurable, writeFileAtomic } from '../io/files.js';
+import { type TrialRecord, runTrial } from '../run/trial.js';
+import type { DataLoader } from '../run/tasks.js';
+import { type Grid, type PlannedTrial, type Shard, gridHash, planTrials, shardTrials } from './grid.js';
+import { latestById, readResults, repairResults } from './results.js';
+
+export interface SweepOptions {
+  grid: Grid;
+  out: string;
+  loadData: DataLoader;
+  resume?: boolean;
+  shard?: Shard | null;
+  /** Overrides the grid's maxParams. */
+  maxParams?: number;
+  progress?: ProgressMode;
+  /** Keep each trial's best model under trials/<id>/model. */
+  keepModels?: boolean;
+  checkpointEvery?: number;
+  log?: (line: string) => void;
+}
+
+/** What `sweep.json` in a sweep directory records. */
+export interface SweepManifest {
+  gridHash: string;
+  grid: Grid;
+  maxParams: number | null;
+  shard: Shard | null;
+  trials: Array<{ index: number; id: string; family: string; trainable: number }>;
+}
+
+export const RESULTS = 'results.jsonl';
+export const MANIFEST = 'sweep.json';
+
+/**
+ * Runs the trials of a grid (or of one shard of it) one after another in this process. Each finished trial
+ * appends one fsynced line to results.jsonl; with `resume`, finished trials are skipped and the trial in
+ * flight continues from its checkpoint.
+ */
+export async function runSweep(o: SweepOptions): Promise<{ ran: TrialRecord[]; skipped: number; planned: PlannedTrial[] }> {
+  const log = o.log ?? (() => {});
+  const out = path.resolve(o.out);
+  const resultsFile = path.join(out, RESULTS);
+  const manifestFile = path.join(out, MANIFEST);
+  const hash = gridHash(o.grid);
+  if (fs.existsSync(manifestFile)) {
+    if (!o.resume) throw new Error(`--out: ${out} already holds a sweep; pass --resume to continue it or choose another directory`);
+    const old = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as SweepManifest;
+    if (old.gridHash !== hash || JSON.stringify(old.shard) !== JSON.stringify(o.shard ?? null)) {
+      throw new Error(`--resume: ${manifestFile} was written for a different grid or shard; use a new --out directory`);
+    }
+  }
+  const splits = await o.loadData({ task: o.grid.task, dataset: o.grid.dataset, seed: 0 });
+  try {
+    const maxParams = o.maxParams ?? o.grid.maxParams;
+    const planned = planTrials(o.grid, splits, maxParams);
+    const mine = shardTrials(planned, o.shard ?? null);
+    const manifest: SweepManifest = {
+      gridHash: hash, grid: o.grid, maxParams: maxParams ?? null, shard: o.shard ?? null,
+      trials: planned.map((t) => ({ index: t.index, id: t.id, family: t.config.spec.model, trainable: t.trainable })),
+    };
+    writeFileAtomic(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    if (repairResults(resultsFile)) log(`${resultsFile}: cut an incomplete last line left by an interrupted run`);
+    const done = new Set(latestById(readResults(resultsFile, log)).map((r) => r.id));
+    const ran: TrialRecord[] = [];
+    let skipped = 0;
+    const shardNote = o.shard ? ` (shard ${o.shard.k}/${o.shard.n})` : '';
+    log(`sweep: ${mine.length} of ${planned.length} trials${shardNote}, ${mine.filter((t) => done.has(t.id)).length} already finished`);
+    for (const [i, t] of mine.entries()) {
+      if (done.has(t.id)) {
+        skipped++;
+        continue;
+      }
+      const rel = path.join('trials', t.id);
+      log(`trial ${i + 1}/${mine.length} ${t.id}: ${t.trainable.toLocaleString('en-US')} trainable parameters, lr ${t.config.lr}, seed ${t.config.seed}`);
+      const record = await runTrial(t.config, splits, {
+        dir: path.join(out, rel), relativeDir: rel, resume: o.resume ?? false, progress: o.progress ?? 'auto',
+        keepModel: o.keepModels ?? false, dropCheckpoint: true, ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
+      });
+      appendLineDurable(resultsFile, JSON.stringify(record));
+      ran.push(record);
+      const score = record.testMetric ?? record.evalMetric;
+      log(`trial ${i + 1}/${mine.length} ${t.id}: ${record.metricName} ${score == null ? '-' : score.toFixed(record.metricName === 'psnr' ? 2 : 4)} (${record.seconds.toFixed(1)} s)`);
+    }
+    return { ran, skipped, planned };
+  } finally {
+    splits.dispose?.();
+  }
+}
