@@ -4,6 +4,7 @@ import './register.js';
 export const packageName = '@mlp-blocks/gmlp';
 export { SpatialGatingUnit, type SpatialGatingUnitArgs } from './spatial-gating-unit.js';
 export { TinyAttention, type TinyAttentionArgs } from './tiny-attention.js';
+export { TokenEmbedding, type TokenEmbeddingArgs } from './token-embedding.js';
 export { GmlpBlock, evenFfn, type GmlpBlockArgs } from './gmlp-block.js';
 export { buildClassifier, buildGmlp, buildSequenceModel, gmlpClassifier, gmlpSequenceModel } from './network.js';
 export {

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Dense, LayerNorm, PatchEmbedding } from '@mlp-blocks/core';
 import { GmlpBlock } from './gmlp-block.js';
+import { TokenEmbedding } from './token-embedding.js';
 import {
   type GmlpClassifierOptions, type GmlpSequenceOptions, type ResolvedClassifier, type ResolvedGmlp, type ResolvedSequence,
   resolveClassifier, resolveSequence,
@@ -38,13 +39,13 @@ export function buildClassifier(n: ResolvedClassifier): tfl.Sequential {
 }
 
 /**
- * embed (token embedding) ▶ block_1 … block_depth ▶ norm ▶ head (per token, zero-initialised). Input token ids
+ * embed (token embedding, normal std 0.02) ▶ block_1 … block_depth ▶ norm ▶ head (per token, zero-initialised). Input token ids
  * [batch, tokens]; output [batch, tokens, outputDim]. A causal model takes any length up to seqLen.
  */
 export function buildSequenceModel(n: ResolvedSequence): tfl.Sequential {
   return tfl.sequential({
     layers: [
-      tfl.layers.embedding({ name: 'embed', inputDim: n.vocabSize, outputDim: n.dModel, inputShape: [n.causal ? null : n.seqLen] as never }),
+      new TokenEmbedding({ name: 'embed', vocabSize: n.vocabSize, dim: n.dModel, inputShape: [n.causal ? null : n.seqLen] as never }),
       ...blocks(n),
       new LayerNorm({ name: 'norm', epsilon: NORM_EPSILON }),
       new Dense({ name: 'head', units: n.outputDim, kernelInitializer: 'zeros', biasInitializer: 'zeros' }),

@@ -7,10 +7,12 @@ import { resolveSpec } from './options.js';
 import { networkParams } from './params.js';
 import { SpatialGatingUnit } from './spatial-gating-unit.js';
 import { TinyAttention } from './tiny-attention.js';
+import { TokenEmbedding } from './token-embedding.js';
 
 registerBlock(SpatialGatingUnit);
 registerBlock(TinyAttention);
 registerBlock(GmlpBlock);
+registerBlock(TokenEmbedding);
 registerModel('gmlp', {
   packageName: '@mlp-blocks/gmlp',
   build: (spec) => buildGmlp(resolveSpec(spec)),

@@ -2,16 +2,20 @@
 // python3-torch (see fixtures/README.md). Every weight is non-trivial there (full spatial matrices, random norms),
 // so the stem layout, the split order, the causal masks and the tiny attention all show in the numbers.
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, loadFixture, maxAbs, maxAbsDiff, networkFor, toTfjs } from '../fixtures/torch-fixture.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// Both backends the project ships for Node: cpu, and wasm (the fast one, with its own kernels).
+const CASES = ['cpu', 'wasm'].flatMap((backend) => FIXTURES.map((file) => ({ backend, file })));
 
-describe.each(FIXTURES)('PyTorch parity: %s', (file) => {
+describe.each(CASES)('PyTorch parity on $backend: $file', ({ backend, file }) => {
   const f = loadFixture(file);
+  beforeAll(async () => {
+    // setBackend resolves to false (and logs) if the wasm binary cannot be loaded: that must fail.
+    expect(await tf.setBackend(backend)).toBe(true);
+  });
 
   it('forward output within 1e-5 (and the causal prefix on a shorter input)', () => {
     const before = tf.memory().numTensors;
