@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, ConfigError, Dense, DropPath, type InitializerSpec,
-  type Kwargs, LayerNorm, type Shape, ShapeError, formatShape, getActivation, oneShape, oneTensor, resolveInitializer, validate,
+  type Kwargs, LayerNorm, type Shape, ShapeError, dense, formatShape, getActivation, oneShape, oneTensor, resolveInitializer, validate,
 } from '@mlp-blocks/core';
 import { SpatialGatingUnit } from './spatial-gating-unit.js';
 import { TinyAttention } from './tiny-attention.js';
@@ -145,12 +145,25 @@ export class GmlpBlock extends Block {
       const x = oneTensor(this.blockName, inputs);
       this.sgu.checkTokens(x.shape[1]!, this.blockName); // before any work, naming the block
       const h = this.callOwned(this.norm, x, kwargs);
-      const z = this.callOwned(this.projIn, h, kwargs);
+      const [u, v] = this.projInHalves(h);
       const extra = this.attn ? this.callOwned(this.attn, h, kwargs) : null;
-      let y = this.callOwned(this.projOut!, this.sgu.gate(z, extra, kwargs), kwargs);
+      let y = this.callOwned(this.projOut!, this.sgu.gate(u, v, extra, kwargs), kwargs);
       if (this.drop) y = this.callOwned(this.drop, y, kwargs);
       return tf.add(x, y);
     });
+  }
+
+  /**
+   * act(U · h + c) as its two halves Z1, Z2: two products with the halves of U's kernel instead of one product
+   * and a split, which copies the widest activation of the block (and concatenates its gradient) on every step.
+   */
+  private projInHalves(h: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    const kernel = this.projIn.kernel!.read();
+    const bias = this.projIn.bias!.read();
+    const [d, half] = [kernel.shape[0]!, this.dFfn / 2];
+    const act = getActivation(this.activation);
+    const part = (from: number) => act(dense(h, tf.slice(kernel, [0, from], [d, half]), tf.slice(bias, [from], [half])));
+    return [part(0), part(half)];
   }
 
   protected blockConfig(): ConfigDict {

@@ -110,19 +110,23 @@ export class SpatialGatingUnit extends Block {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
-    return this.gate(oneTensor(this.blockName, inputs), null, kwargs);
+    return tf.tidy(() => {
+      const z = oneTensor(this.blockName, inputs);
+      this.halfChannels(z.shape);
+      const [u, v] = tf.split(z, 2, -1) as [tf.Tensor, tf.Tensor];
+      return this.gate(u, v, null, kwargs);
+    });
   }
 
   /**
-   * Z1 ⊙ act(W · LN(Z2) + b + extra). `extra` [batch, n, c] is what aMLP's tiny attention adds to the gate
-   * after the spatial projection; GmlpBlock passes it, a plain call passes nothing.
+   * Z1 ⊙ act(W · LN(Z2) + b + extra), from the two halves Z1 = `u` and Z2 = `v` [batch, n, c] (GmlpBlock
+   * computes them as two products, sparing a split of the wide activation). `extra` [batch, n, c] is what
+   * aMLP's tiny attention adds to the gate after the spatial projection.
    */
-  gate(z: tf.Tensor, extra: tf.Tensor | null, kwargs: Kwargs): tf.Tensor {
+  gate(u: tf.Tensor, v: tf.Tensor, extra: tf.Tensor | null, kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
-      this.halfChannels(z.shape);
-      const n = z.shape[1]!;
+      const n = v.shape[1]!;
       this.checkTokens(n);
-      const [u, v] = tf.split(z, 2, -1) as [tf.Tensor, tf.Tensor];
       const normed = this.callOwned(this.norm, v, kwargs);
       let kernel = this.kernel!.read();
       let bias = this.bias!.read();

@@ -1,9 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type InitializerSpec, type Kwargs, type Shape, ShapeError,
-  formatShape, oneShape, oneTensor, resolveInitializer, validate,
+  dense, formatShape, oneShape, oneTensor, resolveInitializer, validate,
 } from '@mlp-blocks/core';
 import { causalScoreMask } from './masks.js';
+
+/**
+ * Batched a·b with a gradient that transposes explicitly: autodiff of tf.matMul sets transposeA/transposeB,
+ * which the wasm backend runs several times slower (as core's dense op, for the batched case).
+ */
+const batchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
+      const g = dy as tf.Tensor3D;
+      return [tf.matMul(g, tf.transpose(sb, [0, 2, 1])), tf.matMul(tf.transpose(sa, [0, 2, 1]), g)];
+    },
+  };
+}) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
 export interface TinyAttentionArgs extends BlockArgs {
   /** Output channels (in aMLP, half the block's d_ffn: the size of the gate). */
@@ -76,11 +93,15 @@ export class TinyAttention extends Block {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
       const n = x.shape[1]!;
-      const [q, k, v] = tf.split(this.callOwned(this.qkv, x, kwargs), 3, -1) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+      // q, k, v as three products with slices of the qkv kernel: cheaper than one product and a split.
+      const kernel = this.qkv.kernel!.read();
+      const bias = this.qkv.bias!.read();
+      const [d, a] = [kernel.shape[0]!, this.attentionDim];
+      const [q, k, v] = [0, a, 2 * a].map((from) => dense(x, tf.slice(kernel, [0, from], [d, a]), tf.slice(bias, [from], [a])) as tf.Tensor3D) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
       // Explicit transpose rather than matMul's transposeB flag (several times slower on wasm).
-      let scores: tf.Tensor = tf.mul(tf.matMul(q, tf.transpose(k, [0, 2, 1])), 1 / Math.sqrt(this.attentionDim));
+      let scores: tf.Tensor = tf.mul(batchMatMul(q, tf.transpose(k, [0, 2, 1])), 1 / Math.sqrt(this.attentionDim));
       if (this.causal) scores = tf.add(scores, causalScoreMask(n));
-      const mixed = tf.matMul(tf.softmax(scores) as tf.Tensor3D, v);
+      const mixed = batchMatMul(tf.softmax(scores) as tf.Tensor3D, v);
       return this.callOwned(this.out, mixed, kwargs);
     });
   }

@@ -20,12 +20,13 @@ export interface TokenEmbeddingArgs extends BlockArgs {
  */
 function embed(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
   const dim = table.shape[1];
-  const rows = tf.customGrad((t: tf.Tensor, save: tf.GradSaveFunc) => {
+  const rows = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([ids]);
     return {
       value: tf.gather(t, ids),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        tf.scatterND(tf.reshape(saved[0]!, [-1, 1]), tf.reshape(dy, [-1, dim]), table.shape),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
+        tf.scatterND(tf.reshape(saved[0]!, [-1, 1]), tf.reshape(dy as tf.Tensor, [-1, dim]), table.shape),
     };
   }) as unknown as (t: tf.Tensor) => tf.Tensor;
   return rows(table);

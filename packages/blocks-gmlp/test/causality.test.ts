@@ -26,7 +26,7 @@ function diffOver(a: tf.Tensor, b: tf.Tensor, from: number, to: number): number 
 
 /** Every weight random (the spatial matrices in full, upper triangle included), so a leak would show. */
 function randomiseWeights(weights: tfl.LayerVariable[], seed: number): void {
-  weights.forEach((w, i) => tf.tidy(() => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', seed + i))));
+  weights.forEach((w, i) => tf.tidy(() => { w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', seed + i)); }));
 }
 
 /** Replaces token j of x [batch, n, d] by fresh random values. */

@@ -44,7 +44,7 @@ it('a trained aMLP classifier saves and reloads with identical outputs and every
 
 it('a causal sequence model reloads still causal, still taking shorter sequences', async () => {
   const model = gmlpSequenceModel({ vocabSize: 9, seqLen: 6, dModel: 4, dFfn: 6, depth: 2, tinyAttention: true, attentionDim: 3 });
-  for (const w of model.weights) tf.tidy(() => w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 7)));
+  for (const w of model.weights) tf.tidy(() => { w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 7)); });
   const { loaded } = await roundTrip(model);
   for (const tokens of [[[1, 2, 3, 4, 5, 6]], [[8, 0, 3]]]) {
     const x = tf.tensor2d(tokens);
