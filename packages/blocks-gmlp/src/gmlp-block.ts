@@ -6,6 +6,7 @@ import {
 import { SpatialGatingUnit } from './spatial-gating-unit.js';
 import { TinyAttention } from './tiny-attention.js';
 
+/** Options of `GmlpBlock` (plus the tfjs layer options such as `name`). */
 export interface GmlpBlockArgs extends BlockArgs {
   /** Width of the channel expansion U (d_ffn); must be even, the unit gates one half with the other. */
   dFfn: number;

@@ -60,6 +60,7 @@ interface ResolvedCommon {
   name: string | undefined;
 }
 
+/** Validated classifier options (`seqLen` = tokens of the patch grid, never causal). */
 export interface ResolvedClassifier extends ResolvedCommon {
   kind: 'classifier';
   imageSize: [number, number];
@@ -68,6 +69,7 @@ export interface ResolvedClassifier extends ResolvedCommon {
   numClasses: number;
 }
 
+/** Validated sequence-model options. */
 export interface ResolvedSequence extends ResolvedCommon {
   kind: 'sequence';
   vocabSize: number;
@@ -78,7 +80,9 @@ export interface ResolvedSequence extends ResolvedCommon {
 export type ResolvedGmlp = ResolvedClassifier | ResolvedSequence;
 
 const COMMON_KEYS = ['dModel', 'depth', 'dFfn', 'tinyAttention', 'attentionDim', 'activation', 'gateActivation', 'dropPath', 'name'];
+/** Option names `gmlpClassifier` accepts. */
 export const CLASSIFIER_KEYS = [...COMMON_KEYS, 'imageSize', 'patchSize', 'channels', 'numClasses'];
+/** Option names `gmlpSequenceModel` accepts. */
 export const SEQUENCE_KEYS = [...COMMON_KEYS, 'vocabSize', 'seqLen', 'outputDim', 'causal'];
 
 function common(owner: string, o: GmlpCommonOptions, seqLen: number, causal: boolean): ResolvedCommon {
@@ -103,6 +107,7 @@ function common(owner: string, o: GmlpCommonOptions, seqLen: number, causal: boo
   };
 }
 
+/** Validates classifier options (ConfigErrors name the option and value; the patch must divide the image). */
 export function resolveClassifier(o: GmlpClassifierOptions): ResolvedClassifier {
   const owner = 'gmlpClassifier';
   validate.knownOptions(owner, o, CLASSIFIER_KEYS);
@@ -125,6 +130,7 @@ export function resolveClassifier(o: GmlpClassifierOptions): ResolvedClassifier 
   };
 }
 
+/** Validates sequence-model options (ConfigErrors name the option and value). */
 export function resolveSequence(o: GmlpSequenceOptions): ResolvedSequence {
   const owner = 'gmlpSequenceModel';
   validate.knownOptions(owner, o, SEQUENCE_KEYS);

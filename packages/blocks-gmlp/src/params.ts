@@ -24,10 +24,12 @@ export function networkParams(n: ResolvedGmlp): ParamCounts {
   return { trainable, nonTrainable: 0, total: trainable };
 }
 
+/** Closed-form counts of `gmlpClassifier(options)`. */
 export function classifierParams(options: GmlpClassifierOptions): ParamCounts {
   return networkParams(resolveClassifier(options));
 }
 
+/** Closed-form counts of `gmlpSequenceModel(options)`. */
 export function sequenceParams(options: GmlpSequenceOptions): ParamCounts {
   return networkParams(resolveSequence(options));
 }

@@ -11,6 +11,7 @@ export const PRESETS = {
   gmlp_cifar10: { imageSize: 32, patchSize: 4, channels: 3, numClasses: 10, depth: 8, dModel: 128, dFfn: 768 },
 } as const;
 
+/** Name of a preset in `PRESETS`. */
 export type PresetName = keyof typeof PRESETS;
 
 /** Preset names, in table order. */

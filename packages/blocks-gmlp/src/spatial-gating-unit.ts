@@ -5,6 +5,7 @@ import {
 } from '@mlp-blocks/core';
 import { causalKernelMask } from './masks.js';
 
+/** Options of `SpatialGatingUnit` (plus the tfjs layer options such as `name`). */
 export interface SpatialGatingUnitArgs extends BlockArgs {
   /** Tokens n covered by the n × n spatial weights; inferred from the input when omitted. */
   seqLen?: number | null;

@@ -22,6 +22,7 @@ const batchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) 
   };
 }) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
+/** Options of `TinyAttention` (plus the tfjs layer options such as `name`). */
 export interface TinyAttentionArgs extends BlockArgs {
   /** Output channels (in aMLP, half the block's d_ffn: the size of the gate). */
   units: number;

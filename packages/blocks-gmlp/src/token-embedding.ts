@@ -4,6 +4,7 @@ import {
   oneShape, oneTensor, resolveInitializer, validate,
 } from '@mlp-blocks/core';
 
+/** Options of `TokenEmbedding` (plus the tfjs layer options such as `name`). */
 export interface TokenEmbeddingArgs extends BlockArgs {
   /** Number of token ids (ids run from 0 to vocabSize − 1). */
   vocabSize: number;
