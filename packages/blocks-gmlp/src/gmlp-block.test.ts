@@ -72,6 +72,7 @@ describe('GmlpBlock errors', () => {
   });
   it('rejects non-token inputs and bad options', () => {
     expect(() => new GmlpBlock({ dFfn: 4 }).apply(tf.zeros([2, 3]))).toThrow('GmlpBlock: expected tokens [batch, tokens, channels] with known channels, received [2, 3]');
+    expect(() => new GmlpBlock({ dFfn: 4 }).build([null, null, 3])).toThrow('GmlpBlock: the token axis of the input is unknown; give the seqLen option');
     expect(() => new GmlpBlock({ dFfn: 4, attentionDim: 0 })).toThrow('GmlpBlock: option "attentionDim" must be a positive integer, received 0');
     expect(() => new GmlpBlock({ dFfn: 4, dropPath: 1 })).toThrow('GmlpBlock: option "dropPath" must be a number in [0, 1), received 1');
     expect(() => new GmlpBlock({ dFfn: 4, gateActivation: 'softmax' as never })).toThrow('GmlpBlock: option "gateActivation" must be one of');

@@ -127,6 +127,7 @@ export class GmlpBlock extends Block {
     const d = shape[2]!;
     const [b, n] = [shape[0] ?? null, shape[1] ?? null];
     if (n != null) this.sgu.checkTokens(n, this.blockName);
+    else if (this.seqLen === null) throw new ShapeError(`${this.blockName}: the token axis of the input is unknown; give the seqLen option`);
     if (!this.projOut) this.projOut = this.own(new Dense({ name: 'proj_out', units: d, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer }));
     this.buildOwned(this.norm, shape);
     this.buildOwned(this.projIn, shape);
