@@ -1,0 +1,70 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { Dense, LayerNorm, PatchEmbedding } from '@mlp-blocks/core';
+import { GmlpBlock } from './gmlp-block.js';
+import { TokenEmbedding } from './token-embedding.js';
+import {
+  type GmlpClassifierOptions, type GmlpSequenceOptions, type ResolvedClassifier, type ResolvedGmlp, type ResolvedSequence,
+  resolveClassifier, resolveSequence,
+} from './options.js';
+
+/** Final-norm epsilon, as timm's gMLP (LayerNorm eps 1e-6 everywhere except the gate's). */
+const NORM_EPSILON = 1e-6;
+
+function blocks(n: ResolvedGmlp): tfl.layers.Layer[] {
+  return Array.from({ length: n.depth }, (_, i) => new GmlpBlock({
+    name: `block_${i + 1}`, dFfn: n.dFfn, seqLen: n.seqLen, causal: n.causal, activation: n.activation,
+    gateActivation: n.gateActivation, tinyAttention: n.tinyAttention, attentionDim: n.attentionDim, dropPath: n.dropPath,
+  }));
+}
+
+/**
+ * stem (patch embedding, lecun-normal as timm) ▶ block_1 … block_depth ▶ norm ▶ pool (mean over tokens) ▶
+ * head (zero-initialised, as timm). Input images [batch, height, width, channels]; output logits.
+ */
+export function buildClassifier(n: ResolvedClassifier): tfl.Sequential {
+  const [h, w] = n.imageSize;
+  return tfl.sequential({
+    layers: [
+      new PatchEmbedding({
+        name: 'stem', patchSize: n.patchSize, embedDim: n.dModel, kernelInitializer: 'lecunNormal', biasInitializer: 'zeros',
+        inputShape: [h, w, n.channels],
+      }),
+      ...blocks(n),
+      new LayerNorm({ name: 'norm', epsilon: NORM_EPSILON }),
+      tfl.layers.globalAveragePooling1d({ name: 'pool' }),
+      new Dense({ name: 'head', units: n.numClasses, kernelInitializer: 'zeros', biasInitializer: 'zeros' }),
+    ],
+    ...(n.name ? { name: n.name } : {}),
+  });
+}
+
+/**
+ * embed (token embedding, normal std 0.02) ▶ block_1 … block_depth ▶ norm ▶ head (per token, zero-initialised). Input token ids
+ * [batch, tokens]; output [batch, tokens, outputDim]. A causal model takes any length up to seqLen.
+ */
+export function buildSequenceModel(n: ResolvedSequence): tfl.Sequential {
+  return tfl.sequential({
+    layers: [
+      new TokenEmbedding({ name: 'embed', vocabSize: n.vocabSize, dim: n.dModel, inputShape: [n.causal ? null : n.seqLen] as never }),
+      ...blocks(n),
+      new LayerNorm({ name: 'norm', epsilon: NORM_EPSILON }),
+      new Dense({ name: 'head', units: n.outputDim, kernelInitializer: 'zeros', biasInitializer: 'zeros' }),
+    ],
+    ...(n.name ? { name: n.name } : {}),
+  });
+}
+
+/** Builds either network from resolved options. */
+export function buildGmlp(n: ResolvedGmlp): tfl.Sequential {
+  return n.kind === 'classifier' ? buildClassifier(n) : buildSequenceModel(n);
+}
+
+/** gMLP image classifier (see `GmlpClassifierOptions`; presets in `PRESETS`). */
+export function gmlpClassifier(options: GmlpClassifierOptions): tfl.Sequential {
+  return buildClassifier(resolveClassifier(options));
+}
+
+/** gMLP sequence model (see `GmlpSequenceOptions`), causal by default. */
+export function gmlpSequenceModel(options: GmlpSequenceOptions): tfl.Sequential {
+  return buildSequenceModel(resolveSequence(options));
+}

@@ -1,0 +1,158 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, type InitializerSpec, type Kwargs, LayerNorm,
+  type LayerVariable, type Shape, ShapeError, dense, formatShape, getActivation, oneShape, oneTensor, resolveInitializer, validate,
+} from '@mlp-blocks/core';
+import { causalKernelMask } from './masks.js';
+
+/** Options of `SpatialGatingUnit` (plus the tfjs layer options such as `name`). */
+export interface SpatialGatingUnitArgs extends BlockArgs {
+  /** Tokens n covered by the n × n spatial weights; inferred from the input when omitted. */
+  seqLen?: number | null;
+  /** Token i mixes only tokens ≤ i (language modelling); also lets the unit take sequences shorter than seqLen. */
+  causal?: boolean;
+  /** Applied to the gate after the spatial projection (and tiny attention). Default 'linear' (none), as in the paper. */
+  activation?: ActivationName;
+  /** Epsilon of the LayerNorm on the gate half. Default 1e-5 (PyTorch's default, as in timm). */
+  epsilon?: number;
+  /** Spatial weights: near zero so the unit starts as an identity gate. Default 'nearZero' (normal, std 1e-6). */
+  spatialInitializer?: InitializerSpec;
+  /** Spatial bias. Default 'ones' (with near-zero weights the gate starts at exactly one). */
+  spatialBiasInitializer?: InitializerSpec;
+}
+
+const OPTIONS = ['seqLen', 'causal', 'activation', 'epsilon', 'spatialInitializer', 'spatialBiasInitializer'];
+
+/**
+ * The spatial gating unit of gMLP ("Pay Attention to MLPs"): split Z = [Z1 | Z2] along channels and return
+ * Z1 ⊙ act(W · LN(Z2) + b), where W is an n × n projection over tokens shared by every channel.
+ * Input [batch, n, 2c] → output [batch, n, c].
+ *
+ * W is stored as `spatial_kernel` [from token, to token] — the transpose of PyTorch's nn.Linear weight, like
+ * every dense kernel in this project — and `spatial_bias` [n]. A causal unit masks W so token i mixes only
+ * tokens ≤ i, and takes inputs shorter than n by using the top-left n' × n' corner of W (the outputs then
+ * equal the first n' outputs of a full-length input). A non-causal unit needs exactly n tokens.
+ */
+export class SpatialGatingUnit extends Block {
+  static className = `${CLASS_PREFIX}SpatialGatingUnit`;
+  static override packageName = '@mlp-blocks/gmlp';
+  /** Set from the input when built if not given. */
+  seqLen: number | null;
+  readonly causal: boolean;
+  readonly activation: ActivationName;
+  readonly epsilon: number;
+  readonly spatialInitializer: InitializerSpec;
+  readonly spatialBiasInitializer: InitializerSpec;
+  kernel: LayerVariable | null = null;
+  bias: LayerVariable | null = null;
+  private readonly norm: LayerNorm;
+  private readonly act: (x: tf.Tensor) => tf.Tensor;
+
+  constructor(args: SpatialGatingUnitArgs = {}) {
+    super(args);
+    const name = this.blockName;
+    this.checkOptions(args, OPTIONS);
+    this.seqLen = args.seqLen == null ? null : validate.positiveInt(name, 'seqLen', args.seqLen);
+    this.causal = validate.boolean(name, 'causal', args.causal ?? false);
+    this.activation = args.activation ?? 'linear';
+    this.act = getActivation(this.activation, name);
+    this.epsilon = validate.positiveNumber(name, 'epsilon', args.epsilon ?? 1e-5);
+    this.spatialInitializer = args.spatialInitializer ?? 'nearZero';
+    this.spatialBiasInitializer = args.spatialBiasInitializer ?? 'ones';
+    resolveInitializer(this.spatialInitializer, 1, name, 'spatialInitializer');
+    resolveInitializer(this.spatialBiasInitializer, 1, name, 'spatialBiasInitializer');
+    this.norm = this.own(new LayerNorm({ name: 'norm', epsilon: this.epsilon }));
+  }
+
+  /** Channels of the gate half: [batch, n, 2c] → c; rejects other ranks and odd channel counts. */
+  private halfChannels(shape: Shape): number {
+    const d = shape[2];
+    if (shape.length !== 3 || d == null) {
+      throw new ShapeError(`${this.blockName}: expected tokens [batch, tokens, channels] with known channels, received ${formatShape(shape)}`);
+    }
+    if (d % 2 !== 0) throw new ShapeError(`${this.blockName}: the input's channels must be even (split into two halves), received ${d}`);
+    return d / 2;
+  }
+
+  /** Throws a ShapeError naming both lengths unless `n` tokens fit the spatial weights: exactly seqLen, or at most seqLen when causal. */
+  checkTokens(n: number, owner = this.blockName): void {
+    const seqLen = this.seqLen;
+    if (seqLen === null) return; // inferred from the input at build
+    if (n > seqLen) {
+      throw new ShapeError(`${owner}: the input has ${n} tokens but the spatial weights cover seqLen = ${seqLen}; a longer sequence needs a unit built with seqLen ≥ ${n}`);
+    }
+    if (n < seqLen && !this.causal) {
+      throw new ShapeError(`${owner}: the input has ${n} tokens but the spatial weights cover seqLen = ${seqLen}; only a causal unit accepts shorter sequences`);
+    }
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = oneShape(this.blockName, inputShape);
+    const c = this.halfChannels(shape);
+    const n = shape[1];
+    if (this.seqLen === null) {
+      if (n == null) throw new ShapeError(`${this.blockName}: the token axis of the input is unknown; give the seqLen option`);
+      this.seqLen = n;
+    } else if (n != null) {
+      this.checkTokens(n);
+    }
+    const seqLen = this.seqLen;
+    this.buildOwned(this.norm, [shape[0] ?? null, n ?? null, c]);
+    this.kernel = this.addWeight('spatial_kernel', [seqLen, seqLen], 'float32',
+      resolveInitializer(this.spatialInitializer, seqLen, this.blockName, 'spatialInitializer'));
+    this.bias = this.addWeight('spatial_bias', [seqLen], 'float32',
+      resolveInitializer(this.spatialBiasInitializer, seqLen, this.blockName, 'spatialBiasInitializer'));
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = oneShape(this.blockName, inputShape);
+    return [shape[0] ?? null, shape[1] ?? null, this.halfChannels(shape)];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const z = oneTensor(this.blockName, inputs);
+      this.halfChannels(z.shape);
+      const [u, v] = tf.split(z, 2, -1) as [tf.Tensor, tf.Tensor];
+      return this.gate(u, v, null, kwargs);
+    });
+  }
+
+  /**
+   * Z1 ⊙ act(W · LN(Z2) + b + extra), from the two halves Z1 = `u` and Z2 = `v` [batch, n, c] (GmlpBlock
+   * computes them as two products, sparing a split of the wide activation). `extra` [batch, n, c] is what
+   * aMLP's tiny attention adds to the gate after the spatial projection.
+   */
+  gate(u: tf.Tensor, v: tf.Tensor, extra: tf.Tensor | null, kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const n = v.shape[1]!;
+      this.checkTokens(n);
+      const normed = this.callOwned(this.norm, v, kwargs);
+      let kernel = this.kernel!.read();
+      let bias = this.bias!.read();
+      if (n < this.seqLen!) {
+        kernel = tf.slice(kernel, [0, 0], [n, n]);
+        bias = tf.slice(bias, [0], [n]);
+      }
+      if (this.causal) kernel = tf.mul(kernel, causalKernelMask(n));
+      // Mix tokens: [b, n, c] → [b, c, n] · W [n, n] (+ b per token) → back to [b, n, c].
+      const mixed = dense(tf.transpose(normed, [0, 2, 1]), kernel, bias);
+      let g = tf.transpose(mixed, [0, 2, 1]);
+      if (extra) g = tf.add(g, extra);
+      return tf.mul(u, this.act(g));
+    });
+  }
+
+  protected blockConfig(): ConfigDict {
+    const cfg: ConfigDict = {
+      causal: this.causal,
+      activation: this.activation,
+      epsilon: this.epsilon,
+      spatialInitializer: this.spatialInitializer as ConfigDict[string],
+      spatialBiasInitializer: this.spatialBiasInitializer as ConfigDict[string],
+    };
+    if (this.seqLen !== null) cfg['seqLen'] = this.seqLen;
+    return cfg;
+  }
+}
