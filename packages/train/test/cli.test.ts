@@ -23,6 +23,12 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     expect(Math.abs(JSON.parse(r.stdout).trainable / 18.5e6 - 1)).toBeLessThan(0.01);
   });
 
+  it('params takes the gmlp package\'s presets: gMLP-Ti/16 within 1% of timm\'s 5.87M', () => {
+    const r = run('params', '--spec', '{"model":"gmlp","preset":"gmlp_ti16"}', '--json');
+    expect(r.status).toBe(0);
+    expect(Math.abs(JSON.parse(r.stdout).trainable / 5.87e6 - 1)).toBeLessThan(0.01);
+  });
+
   it('params reads a spec file and counts the conventional network', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlp-cli-'));
     const file = join(dir, 'spec.json');
@@ -36,7 +42,7 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
   it('params fails clearly on an unknown model, a bad option and a missing file', () => {
     const unknown = run('params', '--spec', '{"model":"hourglas"}');
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/Unknown model "hourglas"\. Known models: conventional, hourglass, .*mixer/);
+    expect(unknown.stderr).toMatch(/Unknown model "hourglas"\. Known models: conventional, gmlp, hourglass, .*mixer/);
     const bad = run('params', '--spec', '{"model":"hourglass","inputDim":784,"outputDim":784,"width":1150,"bottleneck":115,"depth":-1}');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('hourglassMlp: option "depth" must be a positive integer, received -1');
@@ -51,7 +57,7 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     const info = JSON.parse(r.stdout);
     expect(info.backend).toBe('wasm');
     expect(info.blocks).toContain('ResidualMlpBlock');
-    expect(info.models).toEqual(expect.arrayContaining(['conventional', 'hourglass', 'mixer', 'resmlp', 'tsmixer']));
+    expect(info.models).toEqual(expect.arrayContaining(['conventional', 'gmlp', 'hourglass', 'mixer', 'resmlp', 'tsmixer']));
     // the backend report travels with it: every backend, usable or with its reason
     expect(info.report.backends.map((b: { name: string }) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
     expect(info.report.backends.find((b: { name: string }) => b.name === 'cuda')).toMatchObject({ usable: false, kind: 'no-binding' });

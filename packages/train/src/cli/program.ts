@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import '@mlp-blocks/hourglass';
+import '@mlp-blocks/gmlp';
 import '@mlp-blocks/mixer';
 import { BACKEND_NAMES, type BackendName, useBackend as startBackend } from '@mlp-blocks/core/backends/node';
 import { PROGRESS_MODES } from '../fit/progress.js';
