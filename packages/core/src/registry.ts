@@ -33,12 +33,16 @@ const KNOWN_PROVIDERS: Record<string, string> = {
   gmlp: '@mlp-blocks/gmlp',
   GmlpBlock: '@mlp-blocks/gmlp',
   SpatialGatingUnit: '@mlp-blocks/gmlp',
+  TinyAttention: '@mlp-blocks/gmlp',
+  TokenEmbedding: '@mlp-blocks/gmlp',
   mixer: '@mlp-blocks/mixer',
   resmlp: '@mlp-blocks/mixer',
   tsmixer: '@mlp-blocks/mixer',
   MixerBlock: '@mlp-blocks/mixer',
   ResMlpBlock: '@mlp-blocks/mixer',
   TsMixerBlock: '@mlp-blocks/mixer',
+  PatchStem: '@mlp-blocks/mixer',
+  TemporalProjection: '@mlp-blocks/mixer',
 };
 
 /**
