@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from './chromium.js';
-import { serveStatic } from './serve.js';
+import { hasChromium, launchChromium } from '../../../../test-support/chromium.js';
+import { serveStatic } from '../../../../test-support/serve.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = mkdtempSync(join(tmpdir(), 'mlp-blocks-page-'));
