@@ -14,6 +14,7 @@ export type { BestEval } from './fit/checkpoint.js';
 export { CheckpointError } from './io/checkpoint-file.js';
 export { DATASETS, TASKS, taskObjective, type DataLoader, type DataRequest, type TaskName, type TaskSplits } from './run/tasks.js';
 export { SYNTHETIC_SIZES, syntheticTask } from './run/synthetic.js';
+export { firstExamples, loadSplits } from './run/load-data.js';
 export { PRESETS, fillSpec, resolveModelArg, specParams } from './run/spec.js';
 export { buildSeeded, runTrial, trialId, type RunTrialOptions, type TrialConfig, type TrialRecord } from './run/trial.js';
 export { readSamples, type Samples } from './run/samples.js';

@@ -95,6 +95,9 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--patience <epochs>', 'early stop after this many epochs without eval improvement (0: never)', nonNegativeInt('--patience'), 0)
     .option('--checkpoint-every <steps>', 'also checkpoint every this many steps (default: each epoch)', positiveInt('--checkpoint-every'))
     .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (auto: a bar on a terminal)`, oneOf('--progress', PROGRESS_MODES), 'auto')
+    .option('--sigma <std>', 'denoising noise standard deviation (default 0.25, the paper\'s)', nonNegativeNumber('--sigma'))
+    .option('--limit <n>', 'train on the first n training examples only, for quick runs (eval and test stay whole)', positiveInt('--limit'))
+    .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)')
     .action(async (opts: TrainArgs & { backend: BackendName }) => {
       await useBackend(opts.backend);
       await trainCommand(opts, loadData);
@@ -110,15 +113,16 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--max-params <n>', 'keep only models with at most this many trainable parameters', positiveInt('--max-params'))
     .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
     .option('--keep-models', 'keep each trial\'s best model under trials/<id>/model')
+    .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)')
     .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (per trial)`, oneOf('--progress', PROGRESS_MODES), 'none')
     .option('--json', 'print a JSON summary')
-    .action(async (opts: { grid: string; out: string; resume?: boolean; shard?: Shard; maxParams?: number; backend: BackendName; keepModels?: boolean; progress: 'none'; json?: boolean }) => {
+    .action(async (opts: { grid: string; out: string; resume?: boolean; shard?: Shard; maxParams?: number; backend: BackendName; keepModels?: boolean; dataDir?: string; progress: 'none'; json?: boolean }) => {
       const grid = readGrid(opts.grid);
       const shard = opts.shard ?? null;
       await useBackend(opts.backend);
       const r = await runSweep({
         grid, out: opts.out, loadData, resume: opts.resume ?? false, shard, progress: opts.progress, keepModels: opts.keepModels ?? false, log,
-        ...(opts.maxParams ? { maxParams: opts.maxParams } : {}),
+        ...(opts.maxParams ? { maxParams: opts.maxParams } : {}), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
       });
       const summary = { out: opts.out, planned: r.planned.length, ran: r.ran.length, skipped: r.skipped, shard };
       process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `sweep ${opts.out}: ran ${r.ran.length}, skipped ${r.skipped} finished, of ${r.planned.length} planned trials\n`);
