@@ -1,5 +1,7 @@
 export { createProgram, runCli, type CliOptions } from './cli/program.js';
 export { collectInfo, formatInfo, type Info } from './cli/info.js';
+export { benchSpec, formatBench, median, type BenchResult } from './cli/bench.js';
+export { formatInspection } from './cli/inspect.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { arrayData, type FitData } from './data.js';
 export { SCHEDULES, constantLr, cosineDecay, linearDecay, makeSchedule, withWarmup, type Schedule, type ScheduleKind, type ScheduleOptions } from './schedules.js';

@@ -14,6 +14,8 @@ import { runSweep } from '../sweep/sweep.js';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, seed } from './args.js';
 import { builtinLoader } from './data.js';
 import { collectInfo, formatInfo } from './info.js';
+import { inspectCommand } from './inspect.js';
+import { benchSpec, formatBench } from './bench.js';
 import { paramsOfSpec } from './params.js';
 import { type TrainArgs, trainCommand } from './train.js';
 
@@ -74,6 +76,15 @@ export function createProgram(options: CliOptions = {}): Command {
         ? `${JSON.stringify(counts)}\n`
         : `trainable      ${fmt(counts.trainable)}\nnon-trainable  ${fmt(counts.nonTrainable)}\ntotal          ${fmt(counts.total)}\n(${method})\n`);
     });
+
+  const data = program.command('data').description('look at data sets and data files');
+  data
+    .command('inspect')
+    .description('describe a named data set (sizes, splits, files and their SHA-256, whether present) or a data file (IDX, CIFAR .bin, npz, CIFAR archive); never downloads')
+    .argument('<name-or-file>', 'mnist, fashion-mnist, cifar10, cifar100, imagenet32, or a path')
+    .option('--data-dir <dir>', 'look for a named data set\'s files in this directory')
+    .option('--json', 'print JSON for machines')
+    .action((target: string, opts: { json?: boolean; dataDir?: string }) => inspectCommand(target, opts));
 
   program
     .command('train')
@@ -154,6 +165,24 @@ export function createProgram(options: CliOptions = {}): Command {
       const files = await writeReport(dir, opts.out ?? dir, log);
       process.stdout.write(opts.json ? `${JSON.stringify(files)}\n`
         : `report of ${files.trials} trials (${files.families.join(', ')}):\n  ${[files.markdown, files.svg, files.png].filter(Boolean).join('\n  ')}\n`);
+    });
+
+  program
+    .command('bench')
+    .description('training samples/s of a model spec on a backend: the fit step on a fixed random batch, median of timed windows after warm-up')
+    .requiredOption('--model <preset-or-spec>', 'a preset or a JSON spec (inputDim/outputDim default to --input-dim/--output-dim)')
+    .option('--input-dim <n>', 'input size when the spec has none', positiveInt('--input-dim'), 784)
+    .option('--output-dim <n>', 'output size when the spec has none', positiveInt('--output-dim'), 784)
+    .option('--batch-size <n>', 'examples per step', positiveInt('--batch-size'), 128)
+    .option('--steps <n>', 'steps per timed window', positiveInt('--steps'), 10)
+    .option('--warmup <n>', 'untimed steps first', nonNegativeInt('--warmup'), 3)
+    .option('--windows <n>', 'timed windows (the median is reported)', positiveInt('--windows'), 5)
+    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
+    .option('--json', 'print JSON for machines')
+    .action(async (opts: { model: string; inputDim: number; outputDim: number; batchSize: number; steps: number; warmup: number; windows: number; backend: BackendName; json?: boolean }) => {
+      await useBackend(opts.backend);
+      const r = await benchSpec(opts.model, opts);
+      process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : `${formatBench(r)}\n`);
     });
 
   return program;
