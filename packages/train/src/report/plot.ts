@@ -19,7 +19,7 @@ export async function paretoSvg(points: readonly PlotPoint[], frontiers: Record<
   const xs = points.map((p) => p.params);
   const [yMin, yMax] = [Math.min(...ys), Math.max(...ys)];
   const yPad = yMax > yMin ? 0.08 * (yMax - yMin) : Math.max(0.02 * Math.abs(yMax), 0.01);
-  const xDomain = [Math.min(...xs) / 1.25, Math.max(...xs) * 1.25];
+  const xDomain = [Math.min(...xs) / 1.15, Math.max(...xs) * 1.15];
   const frontier = Object.entries(frontiers).flatMap(([family, pts]) => pts.map((p, order) => ({ ...p, family, order })));
   const spec: vega.Spec = {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
@@ -33,7 +33,7 @@ export async function paretoSvg(points: readonly PlotPoint[], frontiers: Record<
       { name: 'frontier', values: frontier },
     ],
     scales: [
-      { name: 'x', type: 'log', domain: xDomain, range: 'width', nice: true },
+      { name: 'x', type: 'log', domain: xDomain, range: 'width', nice: false },
       { name: 'y', type: 'linear', domain: [yMin - yPad, yMax + yPad], range: 'height', zero: false, nice: true },
       { name: 'color', type: 'ordinal', domain: { data: 'trials', field: 'family', sort: true }, range: 'category' },
     ],
