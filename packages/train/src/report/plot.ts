@@ -38,7 +38,7 @@ export async function paretoSvg(points: readonly PlotPoint[], frontiers: Record<
       { name: 'color', type: 'ordinal', domain: { data: 'trials', field: 'family', sort: true }, range: 'category' },
     ],
     axes: [
-      { orient: 'bottom', scale: 'x', title: 'trainable parameters', grid: true, format: '~s' },
+      { orient: 'bottom', scale: 'x', title: 'trainable parameters', grid: true, format: '.3~s', tickCount: 6 },
       { orient: 'left', scale: 'y', title: metricLabel, grid: true, format: '.4~g' },
     ],
     legends: [{ fill: 'color', stroke: 'color', title: 'family', orient: 'bottom-right', symbolType: 'circle' }],
