@@ -1,49 +1,44 @@
-// End-to-end demo of @mlp-blocks/core until the training package lands: a small network of core layers
-// learns to denoise vectors that live on a 16-dimensional subspace of R^128, on the wasm backend; the
-// model is saved to disk, reloaded, and must give identical predictions. Offline, no data files needed.
-import '@tensorflow/tfjs-backend-wasm';
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { Dense, LayerNorm, seededTensor } from '@mlp-blocks/core';
-import { loadModel, saveModel } from '@mlp-blocks/core/node';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The main job: an offline hourglass-vs-conventional denoising mini-sweep on the bundled MNIST at matched
+// parameter budgets (docs/main-job-grid.json), on the CLI's default backend, then its report. It drives the
+// built `mlp-blocks` CLI exactly as a user would, and prints where the report is.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-await tf.setBackend('wasm');
-const dim = 128;
-const basis = seededTensor(7, [16, dim], 'normal', 0.25);
-const sample = (n, seed) => tf.tidy(() => {
-  const clean = tf.matMul(tf.randomNormal([n, 16], 0, 1, 'float32', seed), basis);
-  return { clean, noisy: tf.add(clean, tf.randomNormal([n, dim], 0, 0.5, 'float32', seed + 1)) };
-});
-const train = sample(4096, 1);
-const test = sample(512, 100);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'packages/train/dist/cli.js');
+const gridFile = join(root, 'docs/main-job-grid.json');
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+const out = process.argv[2] ?? join(root, 'runs', `main-${stamp}`);
+const grid = JSON.parse(readFileSync(gridFile, 'utf8'));
 
-const model = tfl.sequential({
-  layers: [
-    new Dense({ units: 256, activation: 'gelu', inputShape: [dim] }),
-    new LayerNorm(),
-    new Dense({ units: dim }),
-  ],
-});
-model.compile({ optimizer: tf.train.adam(3e-3), loss: 'meanSquaredError' });
-const mse = (a, b) => tf.tidy(() => tf.mean(tf.square(tf.sub(a, b))).dataSync()[0]);
-console.log(`backend ${tf.getBackend()}; noisy-input test MSE ${mse(test.noisy, test.clean).toFixed(4)}`);
-await model.fit(train.noisy, train.clean, {
-  epochs: 8, batchSize: 128, verbose: 0,
-  callbacks: { onEpochEnd: async (epoch, logs) => console.log(`epoch ${epoch + 1}: train loss ${logs.loss.toFixed(4)}`) },
-});
-const denoised = model.predict(test.noisy);
-console.log(`denoised test MSE ${mse(denoised, test.clean).toFixed(4)}`);
+const t0 = performance.now();
+const mlpBlocks = (...args) => {
+  const r = spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`main job: \`mlp-blocks ${args.join(' ')}\` failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status || 1);
+  }
+};
 
-const dir = await mkdtemp(join(tmpdir(), 'mlp-blocks-demo-'));
-await saveModel(model, dir);
-const loaded = await loadModel(dir);
-const again = loaded.predict(test.noisy);
-const same = mse(denoised, again) === 0;
-console.log(`saved to ${dir} and reloaded: predictions ${same ? 'identical' : 'DIFFER'}`);
-await rm(dir, { recursive: true, force: true });
-tf.dispose([basis, train.clean, train.noisy, test.clean, test.noisy, denoised, again]);
-tf.removeBackend('wasm');
-if (!same) process.exit(1);
+console.log(`main job: ${grid.task} on ${grid.dataset}, ${grid.models.length} models (hourglass vs conventional at matched budgets), grid ${relative(root, gridFile)}`);
+console.log(`reduced protocol: ${grid.epochs} epochs on the first ${grid.limit.toLocaleString('en-US')} of 50,000 training examples, lr ${grid.lrs.join('/')}, seed ${grid.seeds.join('/')}`
+  + ' (the paper trains 50 epochs on all of them and sweeps learning rates); eval and test sets are whole (10,000 each)');
+mlpBlocks('sweep', '--grid', gridFile, '--out', out);
+mlpBlocks('report', out);
+
+// The comparison the sweep is for: each budget's pair, side by side.
+const records = readFileSync(join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const byFamily = (f) => records.filter((r) => r.family === f).sort((a, b) => a.params.trainable - b.params.trainable);
+const [conv, hg] = [byFamily('conventional'), byFamily('hourglass')];
+console.log('\n| budget | conventional (params, test PSNR) | hourglass (params, test PSNR) | hourglass − conventional |');
+console.log('|---|---|---|---:|');
+conv.forEach((c, i) => {
+  const h = hg[i];
+  if (!h) return;
+  const fmt = (r) => `${r.params.trainable.toLocaleString('en-US')}, ${r.testMetric.toFixed(2)} dB`;
+  console.log(`| ${i + 1} | ${fmt(c)} | ${fmt(h)} | ${(h.testMetric - c.testMetric).toFixed(2)} dB |`);
+});
+const minutes = (performance.now() - t0) / 60000;
+console.log(`\nmain job done in ${minutes.toFixed(1)} min; report: ${join(out, 'report.md')} (pareto.svg, samples.png beside it)`);

@@ -1,5 +1,7 @@
 export { createProgram, runCli, type CliOptions } from './cli/program.js';
 export { collectInfo, formatInfo, type Info } from './cli/info.js';
+export { benchSpec, formatBench, median, type BenchResult } from './cli/bench.js';
+export { formatInspection } from './cli/inspect.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { arrayData, type FitData } from './data.js';
 export { SCHEDULES, constantLr, cosineDecay, linearDecay, makeSchedule, withWarmup, type Schedule, type ScheduleKind, type ScheduleOptions } from './schedules.js';
@@ -14,6 +16,7 @@ export type { BestEval } from './fit/checkpoint.js';
 export { CheckpointError } from './io/checkpoint-file.js';
 export { DATASETS, TASKS, taskObjective, type DataLoader, type DataRequest, type TaskName, type TaskSplits } from './run/tasks.js';
 export { SYNTHETIC_SIZES, syntheticTask } from './run/synthetic.js';
+export { firstExamples, loadSplits } from './run/load-data.js';
 export { PRESETS, fillSpec, resolveModelArg, specParams } from './run/spec.js';
 export { buildSeeded, runTrial, trialId, type RunTrialOptions, type TrialConfig, type TrialRecord } from './run/trial.js';
 export { readSamples, type Samples } from './run/samples.js';

@@ -58,4 +58,17 @@ describe('grids', () => {
     const bad = checkGrid({ ...grid, spaces: undefined, models: [{ model: 'hourglass', width: 32, bottleneck: 4, depth: 0 }] });
     expect(() => planTrials(bad, splits)).toThrow('grid spec {"model":"hourglass","width":32,"bottleneck":4,"depth":0}: hourglassMlp: option "depth" must be a positive integer, received 0');
   });
+
+  it('records sigma and limit in each trial (so they change its id) and checks them', async () => {
+    const reduced = checkGrid({ ...grid, limit: 100, sigma: 0.5 });
+    const plan = planTrials(reduced, splits);
+    expect(plan[0]!.config).toMatchObject({ limit: 100, sigma: 0.5 });
+    expect(plan[0]!.id).not.toBe(planTrials(grid, splits)[0]!.id);
+    expect(() => checkGrid({ ...grid, limit: 0 })).toThrow('grid: "limit" must be a positive integer, received 0');
+    expect(() => checkGrid({ ...grid, sigma: -1 })).toThrow('grid: "sigma" must be a non-negative number, received -1');
+    // The sweep's loader gets them: the synthetic set limited to the first 100 training examples.
+    const { loadSplits } = await import('../src/index.js');
+    const s = await loadSplits({ task: 'denoise', dataset: 'synthetic', seed: 0, limit: 100 });
+    expect([s.train.size, s.eval.size, s.train.name]).toEqual([100, 128, 'synthetic/denoise/train[:100]']);
+  });
 });

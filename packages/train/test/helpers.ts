@@ -9,7 +9,14 @@ export interface Run { status: number | null; stdout: string; stderr: string }
 
 /** Runs `mlp-blocks ...args` to completion. */
 export function run(...args: string[]): Run {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return runWithEnv({}, ...args);
+}
+
+/** Runs `mlp-blocks ...args` with extra environment variables (undefined removes one). */
+export function runWithEnv(env: Record<string, string | undefined>, ...args: string[]): Run {
+  const merged = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, env: merged });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

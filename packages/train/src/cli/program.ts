@@ -15,6 +15,8 @@ import { runSweep } from '../sweep/sweep.js';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, seed } from './args.js';
 import { builtinLoader } from './data.js';
 import { collectInfo, formatInfo } from './info.js';
+import { inspectCommand } from './inspect.js';
+import { benchSpec, formatBench } from './bench.js';
 import { paramsOfSpec } from './params.js';
 import { type TrainArgs, trainCommand } from './train.js';
 
@@ -76,6 +78,15 @@ export function createProgram(options: CliOptions = {}): Command {
         : `trainable      ${fmt(counts.trainable)}\nnon-trainable  ${fmt(counts.nonTrainable)}\ntotal          ${fmt(counts.total)}\n(${method})\n`);
     });
 
+  const data = program.command('data').description('look at data sets and data files');
+  data
+    .command('inspect')
+    .description('describe a named data set (sizes, splits, files and their SHA-256, whether present) or a data file (IDX, CIFAR .bin, npz, CIFAR archive); never downloads')
+    .argument('<name-or-file>', 'mnist, fashion-mnist, cifar10, cifar100, imagenet32, or a path')
+    .option('--data-dir <dir>', 'look for a named data set\'s files in this directory')
+    .option('--json', 'print JSON for machines')
+    .action((target: string, opts: { json?: boolean; dataDir?: string }) => inspectCommand(target, opts));
+
   program
     .command('train')
     .description('train one model with AdamW, checkpointing in --out; the result is appended to --out/results.jsonl')
@@ -96,6 +107,9 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--patience <epochs>', 'early stop after this many epochs without eval improvement (0: never)', nonNegativeInt('--patience'), 0)
     .option('--checkpoint-every <steps>', 'also checkpoint every this many steps (default: each epoch)', positiveInt('--checkpoint-every'))
     .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (auto: a bar on a terminal)`, oneOf('--progress', PROGRESS_MODES), 'auto')
+    .option('--sigma <std>', 'denoising noise standard deviation (default 0.25, the paper\'s)', nonNegativeNumber('--sigma'))
+    .option('--limit <n>', 'train on the first n training examples only, for quick runs (eval and test stay whole)', positiveInt('--limit'))
+    .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)')
     .action(async (opts: TrainArgs & { backend: BackendName }) => {
       await useBackend(opts.backend);
       await trainCommand(opts, loadData);
@@ -111,15 +125,16 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--max-params <n>', 'keep only models with at most this many trainable parameters', positiveInt('--max-params'))
     .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
     .option('--keep-models', 'keep each trial\'s best model under trials/<id>/model')
+    .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)')
     .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (per trial)`, oneOf('--progress', PROGRESS_MODES), 'none')
     .option('--json', 'print a JSON summary')
-    .action(async (opts: { grid: string; out: string; resume?: boolean; shard?: Shard; maxParams?: number; backend: BackendName; keepModels?: boolean; progress: 'none'; json?: boolean }) => {
+    .action(async (opts: { grid: string; out: string; resume?: boolean; shard?: Shard; maxParams?: number; backend: BackendName; keepModels?: boolean; dataDir?: string; progress: 'none'; json?: boolean }) => {
       const grid = readGrid(opts.grid);
       const shard = opts.shard ?? null;
       await useBackend(opts.backend);
       const r = await runSweep({
         grid, out: opts.out, loadData, resume: opts.resume ?? false, shard, progress: opts.progress, keepModels: opts.keepModels ?? false, log,
-        ...(opts.maxParams ? { maxParams: opts.maxParams } : {}),
+        ...(opts.maxParams ? { maxParams: opts.maxParams } : {}), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
       });
       const summary = { out: opts.out, planned: r.planned.length, ran: r.ran.length, skipped: r.skipped, shard };
       process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `sweep ${opts.out}: ran ${r.ran.length}, skipped ${r.skipped} finished, of ${r.planned.length} planned trials\n`);
@@ -151,6 +166,24 @@ export function createProgram(options: CliOptions = {}): Command {
       const files = await writeReport(dir, opts.out ?? dir, log);
       process.stdout.write(opts.json ? `${JSON.stringify(files)}\n`
         : `report of ${files.trials} trials (${files.families.join(', ')}):\n  ${[files.markdown, files.svg, files.png].filter(Boolean).join('\n  ')}\n`);
+    });
+
+  program
+    .command('bench')
+    .description('training samples/s of a model spec on a backend: the fit step on a fixed random batch, median of timed windows after warm-up')
+    .requiredOption('--model <preset-or-spec>', 'a preset or a JSON spec (inputDim/outputDim default to --input-dim/--output-dim)')
+    .option('--input-dim <n>', 'input size when the spec has none', positiveInt('--input-dim'), 784)
+    .option('--output-dim <n>', 'output size when the spec has none', positiveInt('--output-dim'), 784)
+    .option('--batch-size <n>', 'examples per step', positiveInt('--batch-size'), 128)
+    .option('--steps <n>', 'steps per timed window', positiveInt('--steps'), 10)
+    .option('--warmup <n>', 'untimed steps first', nonNegativeInt('--warmup'), 3)
+    .option('--windows <n>', 'timed windows (the median is reported)', positiveInt('--windows'), 5)
+    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
+    .option('--json', 'print JSON for machines')
+    .action(async (opts: { model: string; inputDim: number; outputDim: number; batchSize: number; steps: number; warmup: number; windows: number; backend: BackendName; json?: boolean }) => {
+      await useBackend(opts.backend);
+      const r = await benchSpec(opts.model, opts);
+      process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : `${formatBench(r)}\n`);
     });
 
   return program;

@@ -27,6 +27,9 @@ export interface TrainArgs {
   patience: number;
   checkpointEvery?: number;
   progress: ProgressMode;
+  sigma?: number;
+  limit?: number;
+  dataDir?: string;
 }
 
 /** `--model`: a preset name, inline JSON, or a JSON file. Errors are prefixed with the option. */
@@ -58,7 +61,8 @@ export async function trainCommand(a: TrainArgs, loadData: DataLoader): Promise<
   const resultsFile = path.join(out, RESULTS);
   if (!a.resume && fs.existsSync(resultsFile)) throw new Error(`--out: ${out} already holds a finished run; choose another directory (or --resume to print its result)`);
   if (!a.resume && fs.existsSync(path.join(out, 'checkpoint.ckpt'))) throw new Error(`--out: ${out} holds an unfinished run; pass --resume to continue it or choose another directory`);
-  const splits = await loadData({ task: a.task, dataset: a.dataset, seed: a.seed });
+  const data = { ...(a.sigma !== undefined ? { sigma: a.sigma } : {}), ...(a.limit !== undefined ? { limit: a.limit } : {}) };
+  const splits = await loadData({ task: a.task, dataset: a.dataset, seed: a.seed, ...data, ...(a.dataDir ? { dataDir: a.dataDir } : {}) });
   try {
     const spec = fillSpec(rawSpec, splits, a.task);
     try {
@@ -69,6 +73,7 @@ export async function trainCommand(a: TrainArgs, loadData: DataLoader): Promise<
     const config: TrialConfig = {
       task: a.task, dataset: a.dataset, spec, lr: a.lr, seed: a.seed, epochs: a.epochs, batchSize: a.batchSize,
       schedule: a.schedule, ...(a.warmup ? { warmupSteps: a.warmup } : {}), weightDecay: a.weightDecay, ...(a.patience ? { patience: a.patience } : {}),
+      ...data,
     };
     const id = trialId(config);
     const finished = latestById(readResults(resultsFile)).find((r) => r.id === id);

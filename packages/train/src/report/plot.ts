@@ -13,6 +13,13 @@ export interface PlotPoint {
  * Pareto frontier drawn as a line through its frontier points. Rendered by Vega without a browser.
  */
 export async function paretoSvg(points: readonly PlotPoint[], frontiers: Record<string, PlotPoint[]>, metricLabel: string): Promise<string> {
+  // Explicit padded domains: with one trial (a `train` run) Vega's data domain collapses to a point, the
+  // point sits on the plot's edge and the y axis shows a single long tick.
+  const ys = points.map((p) => p.metric);
+  const xs = points.map((p) => p.params);
+  const [yMin, yMax] = [Math.min(...ys), Math.max(...ys)];
+  const yPad = yMax > yMin ? 0.08 * (yMax - yMin) : Math.max(0.02 * Math.abs(yMax), 0.01);
+  const xDomain = [Math.min(...xs) / 1.15, Math.max(...xs) * 1.15];
   const frontier = Object.entries(frontiers).flatMap(([family, pts]) => pts.map((p, order) => ({ ...p, family, order })));
   const spec: vega.Spec = {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
@@ -26,13 +33,13 @@ export async function paretoSvg(points: readonly PlotPoint[], frontiers: Record<
       { name: 'frontier', values: frontier },
     ],
     scales: [
-      { name: 'x', type: 'log', domain: { data: 'trials', field: 'params' }, range: 'width', nice: true },
-      { name: 'y', type: 'linear', domain: { data: 'trials', field: 'metric' }, range: 'height', zero: false, nice: true },
+      { name: 'x', type: 'log', domain: xDomain, range: 'width', nice: false },
+      { name: 'y', type: 'linear', domain: [yMin - yPad, yMax + yPad], range: 'height', zero: false, nice: true },
       { name: 'color', type: 'ordinal', domain: { data: 'trials', field: 'family', sort: true }, range: 'category' },
     ],
     axes: [
-      { orient: 'bottom', scale: 'x', title: 'trainable parameters', grid: true, format: '~s' },
-      { orient: 'left', scale: 'y', title: metricLabel, grid: true },
+      { orient: 'bottom', scale: 'x', title: 'trainable parameters', grid: true, format: '.3~s', tickCount: 6 },
+      { orient: 'left', scale: 'y', title: metricLabel, grid: true, format: '.4~g' },
     ],
     legends: [{ fill: 'color', stroke: 'color', title: 'family', orient: 'bottom-right', symbolType: 'circle' }],
     marks: [

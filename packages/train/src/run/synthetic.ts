@@ -52,7 +52,7 @@ function makeImages(n: number, seed: number): Images {
   return { pixels, labels };
 }
 
-function taskSet(name: string, task: TaskName, images: Images, prototypes: Float32Array, noiseSeed: number): FitData {
+function taskSet(name: string, task: TaskName, images: Images, prototypes: Float32Array, noiseSeed: number, sigma: number): FitData {
   const size = images.labels.length;
   const inputDim = task === 'superres' ? PIXELS / 4 : PIXELS;
   const targetDim = task === 'classify' ? CLASSES : PIXELS;
@@ -70,7 +70,7 @@ function taskSet(name: string, task: TaskName, images: Images, prototypes: Float
         if (task === 'denoise') {
           // Fresh noise per (example, epoch), the same whichever batch the example lands in.
           const rng = new SeededRandom(mix32(noiseSeed ^ mix32(i) ^ mix32(epoch + 0x51ed)));
-          for (let j = 0; j < inputDim; j++) x[b * inputDim + j] = Math.min(1, Math.max(0, x[b * inputDim + j]! + SIGMA * rng.normal()));
+          for (let j = 0; j < inputDim; j++) x[b * inputDim + j] = Math.min(1, Math.max(0, x[b * inputDim + j]! + sigma * rng.normal()));
         }
         if (task === 'classify') y[b * targetDim + images.labels[i]!] = 1;
         else if (task === 'genclass') y.set(prototypes.subarray(images.labels[i]! * PIXELS, (images.labels[i]! + 1) * PIXELS), b * targetDim);
@@ -87,9 +87,9 @@ export const SYNTHETIC_SIZES = { train: 512, eval: 128, test: 128 } as const;
 /**
  * A small deterministic data set for trying the CLI and for tests: 8×8 grayscale images of four pattern
  * classes (bars, blob, checkerboard), with the four tasks. The images are fixed (seeded 42, like the
- * paper's split seed); `seed` is unused so every run sees the same data.
+ * paper's split seed) so every run sees the same data; `sigma` is the denoising noise (0.25, the paper's).
  */
-export function syntheticTask(task: TaskName): TaskSplits {
+export function syntheticTask(task: TaskName, sigma = SIGMA): TaskSplits {
   const train = makeImages(SYNTHETIC_SIZES.train, 42);
   const evalSet = makeImages(SYNTHETIC_SIZES.eval, 43);
   const test = makeImages(SYNTHETIC_SIZES.test, 44);
@@ -100,9 +100,9 @@ export function syntheticTask(task: TaskName): TaskSplits {
     prototypes.set(train.pixels.subarray(i * PIXELS, (i + 1) * PIXELS), c * PIXELS);
   }
   return {
-    train: taskSet(`synthetic/${task}/train`, task, train, prototypes, 1),
-    eval: taskSet(`synthetic/${task}/eval`, task, evalSet, prototypes, 2),
-    test: taskSet(`synthetic/${task}/test`, task, test, prototypes, 3),
+    train: taskSet(`synthetic/${task}/train`, task, train, prototypes, 1, sigma),
+    eval: taskSet(`synthetic/${task}/eval`, task, evalSet, prototypes, 2, sigma),
+    test: taskSet(`synthetic/${task}/test`, task, test, prototypes, 3, sigma),
     imageShape: [SIDE, SIDE, 1],
   };
 }

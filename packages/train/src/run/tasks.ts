@@ -4,7 +4,7 @@ import type { FitData } from '../data.js';
 export const TASKS = ['denoise', 'superres', 'genclass', 'classify'] as const;
 export type TaskName = (typeof TASKS)[number];
 
-/** Data sets the CLI accepts; all but `synthetic` come from @mlp-blocks/datasets once it is wired in. */
+/** Data sets the CLI accepts: the named sets of @mlp-blocks/datasets, and a small built-in `synthetic` one. */
 export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10', 'cifar100', 'imagenet32', 'synthetic'] as const;
 
 /** The sets a training run needs. */
@@ -26,6 +26,12 @@ export interface DataRequest {
   task: TaskName;
   dataset: string;
   seed: number;
+  /** Denoising noise standard deviation (default 0.25, the paper's). */
+  sigma?: number;
+  /** Train on the first `limit` examples of the training split only (quick runs); eval and test stay whole. */
+  limit?: number;
+  /** Read the data set's files from this directory (never downloads); ImageNet-32 needs one. */
+  dataDir?: string;
 }
 
 /** Loads the splits of a task on a data set; the CLI's pluggable data source. */

@@ -29,6 +29,10 @@ export interface TrialConfig {
   weightDecay?: number;
   /** Early-stop patience in epochs; 0 for none. */
   patience?: number;
+  /** Denoising noise standard deviation, when not the default 0.25. */
+  sigma?: number;
+  /** Trained on the first `limit` training examples only (a reduced protocol). */
+  limit?: number;
 }
 
 /** One line of results.jsonl: a finished run and its scores. */

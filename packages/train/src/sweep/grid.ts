@@ -26,6 +26,10 @@ export interface Grid {
   warmupSteps?: number;
   weightDecay?: number;
   patience?: number;
+  /** Denoising noise standard deviation (default 0.25). */
+  sigma?: number;
+  /** Train every trial on the first `limit` training examples only (a reduced protocol for quick sweeps). */
+  limit?: number;
 }
 
 /** A trial of a sweep: its position in the grid's order, id and configuration. */
@@ -36,7 +40,7 @@ export interface PlannedTrial {
   trainable: number;
 }
 
-const KEYS = ['task', 'dataset', 'epochs', 'batchSize', 'lrs', 'seeds', 'models', 'spaces', 'maxParams', 'schedule', 'warmupSteps', 'weightDecay', 'patience', '$comment'];
+const KEYS = ['task', 'dataset', 'epochs', 'batchSize', 'lrs', 'seeds', 'models', 'spaces', 'maxParams', 'schedule', 'warmupSteps', 'weightDecay', 'patience', 'sigma', 'limit', '$comment'];
 
 /** Reads and validates a grid file; errors name the file and the key. */
 export function readGrid(file: string): Grid {
@@ -67,6 +71,8 @@ export function checkGrid(raw: unknown, owner = 'grid'): Grid {
   posInt('epochs');
   posInt('batchSize');
   posInt('maxParams', true);
+  posInt('limit', true);
+  if (g['sigma'] !== undefined && !(typeof g['sigma'] === 'number' && Number.isFinite(g['sigma']) && g['sigma'] >= 0)) fail('sigma', 'a non-negative number', g['sigma']);
   if (g['warmupSteps'] !== undefined && (!Number.isInteger(g['warmupSteps']) || (g['warmupSteps'] as number) < 0)) fail('warmupSteps', 'a non-negative integer', g['warmupSteps']);
   if (g['patience'] !== undefined && (!Number.isInteger(g['patience']) || (g['patience'] as number) < 0)) fail('patience', 'a non-negative integer', g['patience']);
   if (g['weightDecay'] !== undefined && !(typeof g['weightDecay'] === 'number' && g['weightDecay'] >= 0)) fail('weightDecay', 'a non-negative number', g['weightDecay']);
@@ -120,6 +126,7 @@ export function planTrials(grid: Grid, splits: Pick<TaskSplits, 'train'>, maxPar
           task: grid.task, dataset: grid.dataset, spec, lr, seed, epochs: grid.epochs, batchSize: grid.batchSize,
           ...(grid.schedule ? { schedule: grid.schedule } : {}), ...(grid.warmupSteps ? { warmupSteps: grid.warmupSteps } : {}),
           ...(grid.weightDecay !== undefined ? { weightDecay: grid.weightDecay } : {}), ...(grid.patience ? { patience: grid.patience } : {}),
+          ...(grid.sigma !== undefined ? { sigma: grid.sigma } : {}), ...(grid.limit !== undefined ? { limit: grid.limit } : {}),
         };
         out.push({ index: index++, id: trialId(config), config, trainable });
       }

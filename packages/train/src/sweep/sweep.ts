@@ -19,6 +19,8 @@ export interface SweepOptions {
   /** Keep each trial's best model under trials/<id>/model. */
   keepModels?: boolean;
   checkpointEvery?: number;
+  /** Where the data set's files are (see DataRequest.dataDir). */
+  dataDir?: string;
   log?: (line: string) => void;
 }
 
@@ -52,7 +54,11 @@ export async function runSweep(o: SweepOptions): Promise<{ ran: TrialRecord[]; s
       throw new Error(`--resume: ${manifestFile} was written for a different grid or shard; use a new --out directory`);
     }
   }
-  const splits = await o.loadData({ task: o.grid.task, dataset: o.grid.dataset, seed: 0 });
+  const g = o.grid;
+  const splits = await o.loadData({
+    task: g.task, dataset: g.dataset, seed: 0, ...(g.sigma !== undefined ? { sigma: g.sigma } : {}), ...(g.limit !== undefined ? { limit: g.limit } : {}),
+    ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+  });
   try {
     const maxParams = o.maxParams ?? o.grid.maxParams;
     const planned = planTrials(o.grid, splits, maxParams);

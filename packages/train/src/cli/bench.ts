@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelSpec } from '@mlp-blocks/core';
+import { trainStep } from '../fit/step.js';
+import { mse } from '../losses.js';
+import { AdamW } from '../optim/adamw.js';
+import { resolveModelArg, specParams } from '../run/spec.js';
+import { buildSeeded } from '../run/trial.js';
+
+/** What `mlp-blocks bench` measured. */
+export interface BenchResult {
+  spec: ModelSpec;
+  backend: string;
+  batchSize: number;
+  trainable: number;
+  /** Steps per timed window, after `warmup` untimed steps. */
+  steps: number;
+  warmup: number;
+  /** Training samples per second of each window. */
+  windows: number[];
+  /** The median window. */
+  samplesPerSecond: number;
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Training throughput of a spec on the current backend: the same step as `fit` (forward, MSE, gradients,
+ * AdamW) on a fixed random batch, `warmup` untimed steps (kernel compilation, weight packing), then
+ * `windows` timed windows of `steps` steps each. Each window ends by reading the loss, so queued work counts.
+ */
+export async function benchSpec(model: string, o: { inputDim: number; outputDim: number; batchSize: number; steps: number; warmup: number; windows: number }): Promise<BenchResult> {
+  let spec: ModelSpec;
+  try {
+    spec = { inputDim: o.inputDim, outputDim: o.outputDim, ...resolveModelArg(model) };
+    specParams(spec);
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new Error(msg.startsWith('--model') ? msg : `--model: ${msg}`);
+  }
+  const net = buildSeeded(spec, 0);
+  const x = tf.randomUniform([o.batchSize, spec['inputDim'] as number], 0, 1, 'float32', 1);
+  const y = tf.randomUniform([o.batchSize, spec['outputDim'] as number], 0, 1, 'float32', 2);
+  const optimizer = new AdamW({ learningRate: 1e-4 });
+  try {
+    const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+    let step = 0;
+    for (let i = 0; i < o.warmup; i++) await trainStep(net, vars, optimizer, mse, x, y, 0, step++);
+    const windows: number[] = [];
+    for (let w = 0; w < o.windows; w++) {
+      const t0 = performance.now();
+      for (let i = 0; i < o.steps; i++) await trainStep(net, vars, optimizer, mse, x, y, 0, step++);
+      windows.push((o.steps * o.batchSize) / ((performance.now() - t0) / 1000));
+    }
+    const counts = specParams(spec);
+    return {
+      spec, backend: tf.getBackend(), batchSize: o.batchSize, trainable: counts.trainable, steps: o.steps, warmup: o.warmup,
+      windows: windows.map((v) => Math.round(v * 10) / 10), samplesPerSecond: Math.round(median(windows) * 10) / 10,
+    };
+  } finally {
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    net.dispose();
+  }
+}
+
+/** Human form of a bench result. */
+export function formatBench(r: BenchResult): string {
+  const n = (v: number) => Math.round(v).toLocaleString('en-US');
+  return [
+    `${r.spec.model} (${r.trainable.toLocaleString('en-US')} trainable parameters), batch ${r.batchSize}, backend ${r.backend}`,
+    `training: ${n(r.samplesPerSecond)} samples/s (median of ${r.windows.length} windows of ${r.steps} steps after ${r.warmup} warm-up steps; windows ${r.windows.map(n).join(', ')})`,
+  ].join('\n');
+}
