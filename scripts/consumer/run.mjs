@@ -37,16 +37,13 @@ const RUN_TIMEOUT_MS = 180_000;
 const keep = process.env.MLP_BLOCKS_KEEP_CONSUMER === '1';
 
 /**
- * The child environment of a user's shell: without the npm_* / pnpm_* settings that `pnpm test` exports (they
- * would change how npm installs) and without NODE_PATH / NODE_OPTIONS that could reach into the workspace.
+ * The child environment of a user's shell: without what `pnpm run` exports for its scripts (package fields,
+ * lifecycle, pnpm's user agent and settings) and without NODE_PATH / NODE_OPTIONS that could reach into the
+ * workspace. The machine's own npm_config_* (registry, cache, proxy) are kept.
  */
 function cleanEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(npm_|pnpm_)/i.test(k) || k === 'NODE_PATH' || k === 'NODE_OPTIONS' || k === 'INIT_CWD') continue;
-    env[k] = v;
-  }
-  return env;
+  const injected = /^(npm_package_|npm_lifecycle_|pnpm_|npm_config_user_agent$|npm_command$|npm_execpath$|npm_node_execpath$|init_cwd$|node_path$|node_options$)/i;
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !injected.test(k)));
 }
 
 /** Runs a command; resolves with its output, rejects with the output when it fails or times out. */
