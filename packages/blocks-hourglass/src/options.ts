@@ -1,6 +1,10 @@
 import { type ActivationName, ConfigError, NORMS, type NormKind, validate } from '@mlp-blocks/core';
 
+/**
+ * The ways a network lifts its input to the skip-path width: a fixed random projection, a trainable one, or none.
+ */
 export const LIFTS = ['fixed', 'trainable', 'identity'] as const;
+/** One of LIFTS. */
 export type LiftKind = (typeof LIFTS)[number];
 
 /** Options shared by both network shapes (the authors' preset is the default for each). */
@@ -25,6 +29,7 @@ export interface CommonNetworkOptions {
   name?: string;
 }
 
+/** Options of `hourglassMlp` / `hourglassParams`: a wide skip path with narrow bottleneck blocks. */
 export interface HourglassOptions extends CommonNetworkOptions {
   /** Skip-path width d_z (wide). */
   width: number;
@@ -32,6 +37,9 @@ export interface HourglassOptions extends CommonNetworkOptions {
   bottleneck: number | number[];
 }
 
+/**
+ * Options of `conventionalMlp` / `conventionalParams`: a narrow skip path with wide (inverted-bottleneck) blocks.
+ */
 export interface ConventionalOptions extends CommonNetworkOptions {
   /** Expansion d_h per block: one size, or a list of `depth` sizes. */
   hidden: number | number[];
@@ -93,6 +101,7 @@ function common(owner: string, o: CommonNetworkOptions, width: number): Omit<Res
   };
 }
 
+/** Validates hourglass options and fills the defaults; throws a ConfigError naming the bad option. */
 export function resolveHourglass(o: HourglassOptions): ResolvedNetwork {
   const owner = 'hourglassMlp';
   validate.knownOptions(owner, o, [...HOURGLASS_KEYS, 'model']);
@@ -101,6 +110,7 @@ export function resolveHourglass(o: HourglassOptions): ResolvedNetwork {
   return { kind: 'hourglass', ...common(owner, o, width), hidden: perBlock(owner, 'bottleneck', o.bottleneck, depth) };
 }
 
+/** Validates conventional-network options and fills the defaults; throws a ConfigError naming the bad option. */
 export function resolveConventional(o: ConventionalOptions): ResolvedNetwork {
   const owner = 'conventionalMlp';
   validate.knownOptions(owner, o, [...CONVENTIONAL_KEYS, 'model']);

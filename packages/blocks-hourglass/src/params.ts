@@ -20,10 +20,12 @@ export function networkParams(n: ResolvedNetwork): ParamCounts {
   return { trainable, nonTrainable, total: trainable + nonTrainable };
 }
 
+/** Closed-form parameter counts of `hourglassMlp(options)`, without building it. */
 export function hourglassParams(options: HourglassOptions): ParamCounts {
   return networkParams(resolveHourglass(options));
 }
 
+/** Closed-form parameter counts of `conventionalMlp(options)`, without building it. */
 export function conventionalParams(options: ConventionalOptions): ParamCounts {
   return networkParams(resolveConventional(options));
 }

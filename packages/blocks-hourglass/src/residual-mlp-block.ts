@@ -5,6 +5,7 @@ import {
   oneTensor, validate,
 } from '@mlp-blocks/core';
 
+/** Options of a ResidualMlpBlock (plus the usual tfjs layer arguments such as `name` and `inputShape`). */
 export interface ResidualMlpBlockArgs extends BlockArgs {
   /** Bottleneck (hourglass, hidden < width) or expansion (conventional, hidden > width) size. */
   hidden: number;

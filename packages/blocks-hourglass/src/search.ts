@@ -2,6 +2,7 @@ import { ConfigError, validate } from '@mlp-blocks/core';
 import { LIFTS, type LiftKind } from './options.js';
 import { conventionalParams, hourglassParams } from './params.js';
 
+/** A search grid for `enumerateGrid`: the network kind, its dimensions and the values to combine. */
 export interface GridOptions {
   kind: 'hourglass' | 'conventional';
   inputDim: number;
@@ -18,6 +19,7 @@ export interface GridOptions {
   enforceShape?: boolean;
 }
 
+/** One grid point: its JSON spec and its trainable-parameter count. */
 export interface GridPoint {
   spec: Record<string, unknown> & { model: 'hourglass' | 'conventional' };
   trainable: number;

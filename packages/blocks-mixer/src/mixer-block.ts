@@ -6,6 +6,7 @@ import {
 import { checkSequence, dropout, sequenceLength, swapAxes } from './ops.js';
 import { hiddenWidth, widthOrRatio } from './widths.js';
 
+/** Options of a MixerBlock (plus the usual tfjs layer arguments). */
 export interface MixerBlockArgs extends BlockArgs {
   /** Token count n; checked against the input when given, inferred from it otherwise. */
   tokens?: number;

@@ -29,6 +29,7 @@ interface ClassifierOptions {
   name?: string;
 }
 
+/** Options of `mixerClassifier` / `mixerParams`: a preset and the settings that override it. */
 export interface MixerClassifierOptions extends ClassifierOptions {
   /** 'mixer_s16', 'mixer_b16' or 'mixer_nano'; the other options override it. */
   preset?: MixerPresetName;
@@ -41,6 +42,7 @@ export interface MixerClassifierOptions extends ClassifierOptions {
   layerScale?: number;
 }
 
+/** Options of `resMlpClassifier` / `resMlpParams`: a preset and the settings that override it. */
 export interface ResMlpClassifierOptions extends ClassifierOptions {
   /** 'resmlp_12' or 'resmlp_24'; the other options override it. */
   preset?: ResMlpPresetName;
@@ -119,6 +121,10 @@ function common(owner: string, o: ClassifierOptions, preset: ClassifierPreset | 
   };
 }
 
+/**
+ * Validates MLP-Mixer classifier options against their preset and fills the defaults; throws a ConfigError naming
+ * the bad option.
+ */
 export function resolveMixer(o: MixerClassifierOptions): ResolvedClassifier {
   const owner = 'mixerClassifier';
   validate.knownOptions(owner, o, [...MIXER_KEYS, 'model']);
@@ -134,6 +140,10 @@ export function resolveMixer(o: MixerClassifierOptions): ResolvedClassifier {
   };
 }
 
+/**
+ * Validates ResMLP classifier options against their preset and fills the defaults; throws a ConfigError naming the
+ * bad option.
+ */
 export function resolveResMlp(o: ResMlpClassifierOptions): ResolvedClassifier {
   const owner = 'resMlpClassifier';
   validate.knownOptions(owner, o, [...RESMLP_KEYS, 'model']);
@@ -148,6 +158,7 @@ export function resolveResMlp(o: ResMlpClassifierOptions): ResolvedClassifier {
   };
 }
 
+/** Options of `tsMixerForecaster` / `tsMixerParams`. */
 export interface TsMixerForecasterOptions {
   /** Input window length T. */
   inputLength: number;
@@ -172,9 +183,11 @@ export interface TsMixerForecasterOptions {
   name?: string;
 }
 
+/** Validated forecaster settings with every default filled in. */
 export type ResolvedForecaster = Required<Omit<TsMixerForecasterOptions, 'name'>> & { name: string | undefined };
 export const TSMIXER_KEYS = ['inputLength', 'features', 'horizon', 'depth', 'ffDim', 'norm', 'epsilon', 'momentum', 'activation', 'dropout', 'name'];
 
+/** Validates TSMixer forecaster options and fills the defaults; throws a ConfigError naming the bad option. */
 export function resolveTsMixer(o: TsMixerForecasterOptions): ResolvedForecaster {
   const owner = 'tsMixerForecaster';
   validate.knownOptions(owner, o, [...TSMIXER_KEYS, 'model']);

@@ -38,14 +38,17 @@ export function forecasterParams(r: ResolvedForecaster): ParamCounts {
   return counts(trainable, r.norm === 'batch' ? r.depth * 2 * (2 * window) : 0);
 }
 
+/** Closed-form parameter counts of `mixerClassifier(options)`, without building it. */
 export function mixerParams(options: MixerClassifierOptions): ParamCounts {
   return classifierParams(resolveMixer(options));
 }
 
+/** Closed-form parameter counts of `resMlpClassifier(options)`, without building it. */
 export function resMlpParams(options: ResMlpClassifierOptions): ParamCounts {
   return classifierParams(resolveResMlp(options));
 }
 
+/** Closed-form parameter counts of `tsMixerForecaster(options)`, without building it. */
 export function tsMixerParams(options: TsMixerForecasterOptions): ParamCounts {
   return forecasterParams(resolveTsMixer(options));
 }

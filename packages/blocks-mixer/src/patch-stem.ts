@@ -4,6 +4,7 @@ import {
   formatShape, oneShape, oneTensor, validate,
 } from '@mlp-blocks/core';
 
+/** Options of a PatchStem (plus the usual tfjs layer arguments). */
 export interface PatchStemArgs extends BlockArgs {
   /** The image size the model is built for: one number for square images or [height, width]. */
   imageSize: number | [number, number];

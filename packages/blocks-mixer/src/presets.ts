@@ -26,5 +26,7 @@ export const RESMLP_PRESETS = {
   resmlp_24: { imageSize: [224, 224], patchSize: [16, 16], hiddenDim: 384, channelMlpDim: 1536, depth: 24, numClasses: 1000 },
 } as const satisfies Record<string, ClassifierPreset>;
 
+/** The name of an MLP-Mixer preset in MIXER_PRESETS. */
 export type MixerPresetName = keyof typeof MIXER_PRESETS;
+/** The name of a ResMLP preset in RESMLP_PRESETS. */
 export type ResMlpPresetName = keyof typeof RESMLP_PRESETS;

@@ -6,6 +6,7 @@ import {
 import { hiddenWidth, widthOrRatio } from './widths.js';
 import { checkSequence, dropout, sequenceLength, swapAxes } from './ops.js';
 
+/** Options of a ResMlpBlock (plus the usual tfjs layer arguments). */
 export interface ResMlpBlockArgs extends BlockArgs {
   /** Token count n; checked against the input when given, inferred from it otherwise. */
   tokens?: number;

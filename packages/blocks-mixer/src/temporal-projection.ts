@@ -4,6 +4,7 @@ import {
 } from '@mlp-blocks/core';
 import { checkSequence, sequenceLength, swapAxes } from './ops.js';
 
+/** Options of a TemporalProjection (plus the usual tfjs layer arguments). */
 export interface TemporalProjectionArgs extends BlockArgs {
   /** Output length H (the forecast horizon). */
   horizon: number;

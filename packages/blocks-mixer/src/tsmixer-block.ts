@@ -5,10 +5,12 @@ import {
 } from '@mlp-blocks/core';
 import { checkSequence, dropout, sequenceLength, swapAxes } from './ops.js';
 
+/** The normalisations a TsMixerBlock accepts: 'batch', 'layer' or 'none'. */
 export const TS_NORMS = ['batch', 'layer', 'none'] as const;
 /** Normalisation over each sample's whole [time, features] window, as the TSMixer authors' 2-D norm. */
 export type TsNormKind = (typeof TS_NORMS)[number];
 
+/** Options of a TsMixerBlock (plus the usual tfjs layer arguments). */
 export interface TsMixerBlockArgs extends BlockArgs {
   /** Input length T; checked against the input when given, inferred from it otherwise. */
   timeSteps?: number;

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from './errors.js';
 
+/** The activation names blocks accept. */
 export const ACTIVATIONS = ['relu', 'gelu', 'gelu_tanh', 'silu', 'sigmoid', 'tanh', 'linear'] as const;
+/** One of ACTIVATIONS. */
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
 const SQRT_HALF = Math.SQRT1_2;

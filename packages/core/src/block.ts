@@ -13,6 +13,10 @@ const LAYER_OPTIONS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'ba
   // tfjs's deserializer adds this key to the config it passes to the constructor.
   'customObjects'] as const;
 
+/**
+ * Constructor arguments of every Block: the tfjs layer arguments, plus the providing package recorded in saved
+ * configs.
+ */
 export type BlockArgs = LayerArgs & { [PACKAGE_KEY]?: string };
 
 const nameCounters = new Map<string, number>();
@@ -158,6 +162,7 @@ export abstract class Block extends tfl.layers.Layer {
   }
 }
 
+/** Parameter counts of a layer or model: trainable, non-trainable and their sum. */
 export interface ParamCounts {
   trainable: number;
   nonTrainable: number;

@@ -19,6 +19,10 @@ export {
   type ModelBuilder,
 } from './registry.js';
 export { ConfigError, ShapeError } from './errors.js';
+/**
+ * Option validators shared by every block: each returns the value when valid and otherwise throws a ConfigError
+ * naming the owner, the option and the value received.
+ */
 export * as validate from './validate.js';
 export { ACTIVATIONS, getActivation, gelu, geluTanh, silu, type ActivationName } from './activations.js';
 export { INITIALIZER_NAMES, resolveInitializer, seededInitializer, seededTensor, type InitializerSpec } from './initializers.js';

@@ -24,6 +24,7 @@ export type InitializerSpec =
   | { name: 'nearZero'; stddev: number }
   | { name: 'seeded'; seed: number; distribution: 'uniform' | 'normal'; scale: number };
 
+/** The initializer names an InitializerSpec may use. */
 export const INITIALIZER_NAMES = ['torchUniform', 'nearZero', 'lecunNormal', 'glorotUniform', 'zeros', 'ones', 'constant', 'normal', 'uniform', 'seeded'] as const;
 
 /** Builds a tfjs initializer; `fanIn` is the weight's input size (needed by torchUniform for biases). */
@@ -77,6 +78,10 @@ export function seededInitializer(seed: number, distribution: 'uniform' | 'norma
   } as unknown as Initializer;
 }
 
+/**
+ * A tensor of seeded SeededRandom draws (uniform in [−scale, scale] or normal with std `scale`): the same numbers
+ * in every process and on every backend.
+ */
 export function seededTensor(seed: number, shape: number[], distribution: 'uniform' | 'normal', scale: number, dtype: tf.DataType = 'float32'): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const rng = new SeededRandom(seed);

@@ -19,6 +19,7 @@ export interface SeededRandomState {
   spareNormal: number | null;
 }
 
+/** A seeded mulberry32 generator with Box–Muller normals, identical in every process and on every backend. */
 export class SeededRandom {
   private state: number;
   private spareNormal: number | null = null;
@@ -55,6 +56,7 @@ export class SeededRandom {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** A uniform draw in [low, high). */
   uniform(low: number, high: number): number {
     return low + (high - low) * this.next();
   }
@@ -74,11 +76,13 @@ export class SeededRandom {
     return r * Math.cos(2 * Math.PI * v);
   }
 
+  /** Fills `out` with uniform draws in [low, high) and returns it. */
   fillUniform(out: Float32Array, low: number, high: number): Float32Array {
     for (let i = 0; i < out.length; i++) out[i] = this.uniform(low, high);
     return out;
   }
 
+  /** Fills `out` with normal draws of this mean and standard deviation and returns it. */
   fillNormal(out: Float32Array, mean: number, std: number): Float32Array {
     for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
     return out;

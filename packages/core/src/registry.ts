@@ -10,9 +10,12 @@ export interface BlockClass {
   packageName: string;
 }
 
+/** A JSON model spec: `model` names a registered model builder, the other keys are its options. */
 export type ModelSpec = { model: string } & Record<string, unknown>;
+/** A JSON block spec: `block` names a registered block class, the other keys are its options. */
 export type BlockSpec = { block: string } & Record<string, unknown>;
 
+/** What a package registers under a model name with `registerModel`. */
 export interface ModelBuilder {
   /** The npm package that provides it (named in errors when it is missing). */
   packageName: string;
@@ -65,10 +68,12 @@ export function registerModel(name: string, builder: ModelBuilder): void {
   models.set(name, builder);
 }
 
+/** The names of the registered block classes (without the class prefix), sorted. */
 export function listBlocks(): string[] {
   return [...blocks.keys()].sort();
 }
 
+/** The names of the registered model builders, sorted. */
 export function listModels(): string[] {
   return [...models.keys()].sort();
 }
@@ -81,12 +86,20 @@ function missing(kind: 'block' | 'model', name: string, known: string[]): Error 
   return new ConfigError('spec', kind, `a registered ${kind} name`, name, `Unknown ${kind} ${describe(name)}.${hint}`);
 }
 
+/**
+ * The registered block class of this name (with or without the class prefix); when there is none, throws a
+ * ConfigError naming the package that provides it (for the known ones) or listing the registered names.
+ */
 export function getBlockClass(name: string): BlockClass {
   const cls = blocks.get(name.startsWith(CLASS_PREFIX) ? name.slice(CLASS_PREFIX.length) : name);
   if (!cls) throw missing('block', name, listBlocks());
   return cls;
 }
 
+/**
+ * The registered model builder of this name; when there is none, throws a ConfigError naming the package that
+ * provides it (for the known ones) or listing the registered names.
+ */
 export function getModelBuilder(name: string): ModelBuilder {
   const builder = models.get(name);
   if (!builder) throw missing('model', name, listModels());

@@ -27,6 +27,7 @@ export function lastDim(owner: string, shape: Shape): number {
   return d;
 }
 
+/** A shape as error messages print it, e.g. `[null, 28, 28]`. */
 export function formatShape(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => (d == null ? 'null' : String(d))).join(', ')}]`;
 }

@@ -8,6 +8,7 @@ export function positiveInt(owner: string, option: string, value: unknown): numb
   return value;
 }
 
+/** An integer ≥ 0. */
 export function nonNegativeInt(owner: string, option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new ConfigError(owner, option, 'a non-negative integer', value);
@@ -15,6 +16,7 @@ export function nonNegativeInt(owner: string, option: string, value: unknown): n
   return value;
 }
 
+/** Any finite number. */
 export function finiteNumber(owner: string, option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new ConfigError(owner, option, 'a finite number', value);
@@ -22,6 +24,7 @@ export function finiteNumber(owner: string, option: string, value: unknown): num
   return value;
 }
 
+/** A finite number > 0. */
 export function positiveNumber(owner: string, option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new ConfigError(owner, option, 'a positive number', value);
@@ -37,11 +40,13 @@ export function rate(owner: string, option: string, value: unknown): number {
   return value;
 }
 
+/** true or false. */
 export function boolean(owner: string, option: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new ConfigError(owner, option, 'true or false', value);
   return value;
 }
 
+/** One of the `allowed` strings. */
 export function oneOf<T extends string>(owner: string, option: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new ConfigError(owner, option, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value);

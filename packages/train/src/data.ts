@@ -18,7 +18,10 @@ export interface FitData {
  * FitData over in-memory tensors whose first axis is the example axis (inputs and targets, or integer labels).
  * Keeps its own copies, so the caller may dispose `x` and `y`; call `dispose()` on the result when done.
  */
-export function arrayData(x: tf.Tensor, y: tf.Tensor, name = 'arrays'): FitData & { dispose(): void } {
+export function arrayData(x: tf.Tensor, y: tf.Tensor, name = 'arrays'): FitData & {
+  /** Frees the copies of x and y. */
+  dispose(): void;
+} {
   if (x.rank < 1 || y.rank < 1 || x.shape[0] !== y.shape[0]) {
     throw new ConfigError('arrayData', 'y', `a tensor with ${x.shape[0]} examples like x`, y.shape,
       `arrayData: x and y need the same number of examples along axis 0, received shapes [${x.shape}] and [${y.shape}]`);

@@ -4,7 +4,9 @@ import { ConfigError, ShapeError } from '@mlp-blocks/core';
 /** A loss: predictions and targets in, a scalar mean over the batch out. */
 export type LossFn = (prediction: tf.Tensor, target: tf.Tensor) => tf.Scalar;
 
+/** The loss names `fit` and `evaluate` know. */
 export const LOSSES = ['mse', 'softmaxCrossEntropy'] as const;
+/** One of LOSSES. */
 export type LossName = (typeof LOSSES)[number];
 
 /** Mean squared error over every element, as PyTorch's `F.mse_loss(pred, target)` (reduction 'mean'). */

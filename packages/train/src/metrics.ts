@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ShapeError } from '@mlp-blocks/core';
 
+/** The metric names `fit` and `evaluate` report. */
 export const METRICS = ['psnr', 'accuracy', 'none'] as const;
+/** One of METRICS. */
 export type MetricName = (typeof METRICS)[number];
 
 /** PSNR in dB of a mean squared error: 10·log10(range² / mse). Infinite for a perfect match. */
@@ -37,6 +39,7 @@ export class WeightedMean {
   private sum = 0;
   private count = 0;
 
+  /** Adds `value` with weight `weight` (e.g. a batch mean and the batch size). */
   add(value: number, weight: number): void {
     this.sum += value * weight;
     this.count += weight;

@@ -2,10 +2,12 @@ import { ConfigError, validate } from '@mlp-blocks/core';
 
 /** The schedule shapes `fit` and the CLI know by name. */
 export const SCHEDULES = ['linear', 'cosine', 'constant'] as const;
+/** One of SCHEDULES. */
 export type ScheduleKind = (typeof SCHEDULES)[number];
 
 /** A learning rate per optimizer step: `at(t)` is the rate used by step t (0-based). Pure in t. */
 export interface Schedule {
+  /** The learning rate of step `step` (0-based). */
   at(step: number): number;
   /** Plain JSON describing the schedule (stored in checkpoints, so a resumed run can check it). */
   readonly config: Record<string, unknown>;

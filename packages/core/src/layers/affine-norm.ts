@@ -4,6 +4,7 @@ import { resolveInitializer } from '../initializers.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
 
+/** Options of an AffineNorm layer: only the usual tfjs layer arguments. */
 export type AffineNormArgs = BlockArgs;
 
 /** ResMLP's Aff(x) = α ⊙ x + β per channel, α = 1 and β = 0 at initialisation. */

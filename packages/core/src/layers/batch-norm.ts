@@ -6,6 +6,7 @@ import { formatShape, lastDim, oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
 import { boolean, positiveNumber, rate } from '../validate.js';
 
+/** Options of a BatchNorm layer. */
 export interface BatchNormArgs extends BlockArgs {
   /** PyTorch convention: running = (1 − momentum)·running + momentum·batch. Default 0.1 (Keras 0.9). */
   momentum?: number;

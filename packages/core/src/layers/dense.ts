@@ -7,6 +7,7 @@ import { lastDim, oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
 import { boolean, positiveInt } from '../validate.js';
 
+/** Options of a Dense layer; `units` is its output size. */
 export interface DenseArgs extends BlockArgs {
   units: number;
   /** Default true. */

@@ -20,6 +20,7 @@ export function dropPath(x: tf.Tensor, dropRate: number, training: boolean, seed
   });
 }
 
+/** Options of a DropPath layer: the drop rate and an optional seed. */
 export interface DropPathArgs extends BlockArgs {
   rate: number;
   seed?: number;

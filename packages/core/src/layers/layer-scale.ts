@@ -5,6 +5,7 @@ import { lastDim, oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
 import { positiveNumber } from '../validate.js';
 
+/** Options of a LayerScale layer. */
 export interface LayerScaleArgs extends BlockArgs {
   /** Initial per-channel scale; CaiT/ResMLP use 0.1 up to depth 18, 1e-5 at depth 24. Default 1e-5. */
   init?: number;

@@ -7,6 +7,7 @@ import { formatShape, oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
 import { boolean, pair, positiveInt } from '../validate.js';
 
+/** Options of a PatchEmbedding layer. */
 export interface PatchEmbeddingArgs extends BlockArgs {
   /** Patch size: one number for square patches or [height, width]. */
   patchSize: number | [number, number];

@@ -7,6 +7,7 @@ import { lastDim, oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
 import { boolean, oneOf, positiveInt, positiveNumber, seed32 } from '../validate.js';
 
+/** Options of a RandomProjection layer; `units` is its output size. */
 export interface RandomProjectionArgs extends BlockArgs {
   units: number;
   /** An integer in [0, 2³²−1]; the same seed gives the same matrix in any process and on any backend. */

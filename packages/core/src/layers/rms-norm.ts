@@ -5,6 +5,7 @@ import { lastDim, oneShape, oneTensor } from '../shapes.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
 import { boolean, positiveNumber } from '../validate.js';
 
+/** Options of an RmsNorm layer. */
 export interface RmsNormArgs extends BlockArgs {
   /** Default 1e-6. */
   epsilon?: number;

@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Dense } from '../layers/dense.js';
 import type { Layer, Shape } from '../types.js';
 
+/** What `checkConformance` needs to exercise a layer. */
 export interface ConformanceOptions {
   /** Shown in failure messages. */
   name: string;
@@ -22,12 +23,14 @@ export interface ConformanceOptions {
   seed?: number;
 }
 
+/** The outcome of one conformance check, with the detail of what failed. */
 export interface CheckResult {
   check: string;
   ok: boolean;
   detail: string;
 }
 
+/** Thrown by `checkConformance` when any check fails; the message lists every failed check. */
 export class ConformanceError extends Error {
   readonly results: CheckResult[];
   constructor(name: string, results: CheckResult[]) {

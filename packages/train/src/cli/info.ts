@@ -9,6 +9,7 @@ import {
 } from '@mlp-blocks/core/backends/node';
 import * as tf from '@tensorflow/tfjs-core';
 
+/** What `mlp-blocks info` reports (see `collectInfo`). */
 export interface Info {
   node: string;
   tfjsCore: string;
@@ -38,6 +39,7 @@ export async function collectInfo(backend: BackendName): Promise<Info> {
   };
 }
 
+/** The text `mlp-blocks info` prints for an Info. */
 export function formatInfo(info: Info): string {
   return [
     `node          ${info.node}`,

@@ -32,6 +32,7 @@ function shardOption(value: string): Shard {
   }
 }
 
+/** Options of `createProgram` / `runCli`. */
 export interface CliOptions {
   /** Loads the data of `train` and `sweep`. Default: only `--dataset synthetic` (datasets plug in here). */
   loadData?: DataLoader;

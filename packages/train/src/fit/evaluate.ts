@@ -5,6 +5,7 @@ import { type FitData, checkFitData } from '../data.js';
 import { type LossFn, type LossName, getLoss } from '../losses.js';
 import { type MetricName, WeightedMean, correctCount, psnrOfMse } from '../metrics.js';
 
+/** Options of `evaluate`. */
 export interface EvaluateOptions {
   batchSize: number;
   /** Default 'mse'. */
@@ -15,6 +16,7 @@ export interface EvaluateOptions {
   dataRange?: number;
 }
 
+/** What `evaluate` returns. */
 export interface Evaluation {
   /** Mean loss over examples (each batch's mean loss weighted by its size). */
   loss: number;

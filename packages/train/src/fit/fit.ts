@@ -16,14 +16,19 @@ import { trainStep } from './step.js';
 
 /** Hooks into the loop; each may be async. Returning 'stop' from onBatchEnd or onEpochEnd ends training there. */
 export interface FitCallbacks {
+  /** Before the first step (after a resumed run has restored its checkpoint). */
   onTrainBegin?(info: { epochs: number; batchesPerEpoch: number; resumedAtStep: number | null }): void | Promise<void>;
+  /** After each optimizer step. */
   onBatchEnd?(info: { epoch: number; batch: number; step: number; loss: number; lr: number }): void | 'stop' | Promise<void | 'stop'>;
+  /** After each epoch, with its log. */
   onEpochEnd?(log: EpochLog): void | 'stop' | Promise<void | 'stop'>;
   /** After each checkpoint is on disk. */
   onCheckpoint?(info: { file: string; epoch: number; step: number }): void | Promise<void>;
+  /** Once training ends, with the result `fit` is about to return. */
   onTrainEnd?(result: FitResult): void | Promise<void>;
 }
 
+/** Options of `fit`; only `epochs` and `batchSize` are required. */
 export interface FitOptions {
   epochs: number;
   batchSize: number;
@@ -64,6 +69,7 @@ export interface FitOptions {
   callbacks?: FitCallbacks;
 }
 
+/** What `fit` returns: the per-epoch history, the best evaluation and how the run went. */
 export interface FitResult {
   history: EpochLog[];
   best: BestEval | null;

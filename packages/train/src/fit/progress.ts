@@ -1,6 +1,8 @@
 import cliProgress from 'cli-progress';
 
+/** How `fit` shows progress: 'auto', 'bar', 'log' or 'none'. */
 export const PROGRESS_MODES = ['auto', 'bar', 'log', 'none'] as const;
+/** One of PROGRESS_MODES. */
 export type ProgressMode = (typeof PROGRESS_MODES)[number];
 
 /** What `fit` reports after each epoch (also the entries of FitResult.history). */

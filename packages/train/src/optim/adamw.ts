@@ -4,6 +4,7 @@ import { ConfigError, validate } from '@mlp-blocks/core';
 /** tfjs's optimizer-state entry (not exported from tfjs-core's entry). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
+/** Options of the AdamW optimizer. */
 export interface AdamWOptions {
   learningRate: number;
   /** Default 0.9. */
@@ -100,6 +101,7 @@ export class AdamW extends tf.Optimizer {
     ];
   }
 
+  /** Restores the state written by `getWeights` (step count first, then m/v pairs); throws on any other layout. */
   override async setWeights(weights: NamedTensor[]): Promise<void> {
     const [iter, ...rest] = weights;
     if (!iter || iter.name !== 'iter') throw new Error('AdamW.setWeights: the first entry must be the step count named "iter"');

@@ -9,6 +9,10 @@ import { RESULTS } from '../sweep/sweep.js';
 import { type PlotPoint, paretoSvg } from './plot.js';
 import { type FamilySamples, samplesPng } from './png.js';
 
+/**
+ * What `writeReport` wrote: the markdown report, the plot and sample image (null when there was nothing to draw),
+ * and what they cover.
+ */
 export interface ReportFiles {
   markdown: string;
   svg: string | null;

@@ -2,6 +2,7 @@ import type { FitData } from '../data.js';
 
 /** The tasks of the Hourglass paper plus plain classification. */
 export const TASKS = ['denoise', 'superres', 'genclass', 'classify'] as const;
+/** One of TASKS. */
 export type TaskName = (typeof TASKS)[number];
 
 /** Data sets the CLI accepts: the named sets of @mlp-blocks/datasets, and a small built-in `synthetic` one. */

@@ -61,6 +61,7 @@ export function trialId(config: TrialConfig): string {
   return `${config.spec.model}-${hashOf(config, 10)}`;
 }
 
+/** Options of `runTrial`. */
 export interface RunTrialOptions {
   /** Where the run's checkpoint, samples and (optionally) model go. */
   dir: string;

@@ -5,6 +5,7 @@ import type { TrialRecord } from '../run/trial.js';
 import { latestById, readResults } from './results.js';
 import { MANIFEST, RESULTS, type SweepManifest } from './sweep.js';
 
+/** What `mergeSweeps` reports: trials merged, trials planned, and the ids of those still missing. */
 export interface MergeResult {
   merged: number;
   planned: number;

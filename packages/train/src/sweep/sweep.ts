@@ -7,6 +7,7 @@ import type { DataLoader } from '../run/tasks.js';
 import { type Grid, type PlannedTrial, type Shard, gridHash, planTrials, shardTrials } from './grid.js';
 import { latestById, readResults, repairResults } from './results.js';
 
+/** Options of `runSweep`. */
 export interface SweepOptions {
   grid: Grid;
   out: string;
@@ -21,6 +22,7 @@ export interface SweepOptions {
   checkpointEvery?: number;
   /** Where the data set's files are (see DataRequest.dataDir). */
   dataDir?: string;
+  /** Receives progress lines (the plan, each trial as it starts, repairs of an interrupted run). Default: dropped. */
   log?: (line: string) => void;
 }
 
@@ -33,7 +35,9 @@ export interface SweepManifest {
   trials: Array<{ index: number; id: string; family: string; trainable: number }>;
 }
 
+/** The file in a sweep directory that holds one JSON line per finished trial. */
 export const RESULTS = 'results.jsonl';
+/** The file in a sweep directory that records its grid (see SweepManifest). */
 export const MANIFEST = 'sweep.json';
 
 /**
