@@ -6,9 +6,11 @@ export interface Point {
   /** Training MSE of the step (absent for the evaluation before the first step). */
   loss?: number;
   psnr?: number;
+  /** Milliseconds since training started, recorded with each PSNR. */
+  ms?: number;
 }
 
-const PAD = { left: 44, right: 52, top: 14, bottom: 26 };
+const PAD = { left: 44, right: 52, top: 24, bottom: 26 };
 const COLORS = { psnr: '#1f6feb', loss: '#d9822b', grid: '#e3e6ea', text: '#444' };
 
 function range(values: number[]): [number, number] {
@@ -49,13 +51,15 @@ export function drawChart(canvas: HTMLCanvasElement, points: readonly Point[]): 
     ctx.textAlign = side === 'left' ? 'right' : 'left';
     const ax = side === 'left' ? PAD.left - 4 : w - PAD.right + 4;
     for (const v of [lo, (lo + hi) / 2, hi]) ctx.fillText(v.toFixed(key === 'psnr' ? 1 : 4), ax, y(v) + 4);
-    ctx.fillText(unit, ax, PAD.top - 3 > 8 ? PAD.top - 3 : 10);
+    ctx.fillText(unit, ax, 12);
   };
   series('psnr', COLORS.psnr, 'left', 'dB');
   series('loss', COLORS.loss, 'right', 'MSE');
   ctx.fillStyle = COLORS.text;
   ctx.textAlign = 'center';
-  ctx.fillText(`step ${maxStep}`, PAD.left + plotW / 2, h - 8);
+  ctx.fillText('training step', PAD.left + plotW / 2, h - 8);
   ctx.textAlign = 'left';
   ctx.fillText('0', PAD.left, h - 8);
+  ctx.textAlign = 'right';
+  ctx.fillText(String(maxStep), PAD.left + plotW, h - 8);
 }

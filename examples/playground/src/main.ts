@@ -81,7 +81,9 @@ async function train(): Promise<void> {
   Object.assign(state, { status: 'training', network: choice.summary, step: 0, history: [], tensors: {} });
   trainButton.disabled = kindSelect.disabled = budgetSelect.disabled = true;
   stopButton.disabled = false;
-  state.history.push({ step: 0, psnr: await t.psnr() });
+  const started = performance.now();
+  state.history.push({ step: 0, psnr: await t.psnr(), ms: 0 });
+  $('baseline').textContent = `the noisy inputs themselves score ${(await t.inputPsnr()).toFixed(2)} dB`;
   await showSamples(t);
   while (running) {
     const loss = await t.step();
@@ -89,6 +91,7 @@ async function train(): Promise<void> {
     const point: Point = { step: state.step, loss };
     if (state.step % EVAL_EVERY === 0) {
       point.psnr = await t.psnr();
+      point.ms = Math.round(performance.now() - started);
       await showSamples(t);
       state.tensors[state.step] = tf.memory().numTensors;
     }

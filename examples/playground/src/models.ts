@@ -7,7 +7,7 @@ import { conventionalMlp, countParams, enumerateGrid, hourglassMlp } from '@mlp-
 export type Kind = 'hourglass' | 'conventional';
 
 /** Budgets offered in the page (trainable parameters). */
-export const BUDGETS = [75_000, 150_000, 300_000, 600_000, 1_200_000] as const;
+export const BUDGETS = [60_000, 150_000, 300_000, 600_000, 1_200_000] as const;
 
 /** A chosen network: its JSON spec (as the CLI and sweeps take it), its trainable count and a one-line summary. */
 export interface Choice {

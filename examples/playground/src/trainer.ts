@@ -45,6 +45,14 @@ export class Trainer {
     return 10 * Math.log10(1 / value);
   }
 
+  /** PSNR of the noisy test digits themselves: what returning the input unchanged would score. */
+  async inputPsnr(): Promise<number> {
+    const mse = tf.losses.meanSquaredError(this.testClean, this.testNoisy);
+    const value = (await mse.data())[0]!;
+    mse.dispose();
+    return 10 * Math.log10(1 / value);
+  }
+
   /** The first `n` test digits: noisy input, the model's output and the clean target. */
   async samples(n: number): Promise<{ noisy: Float32Array; denoised: Float32Array; clean: Float32Array }> {
     const [noisy, denoised, clean] = tf.tidy(() => {
