@@ -49,7 +49,9 @@ export async function startBackend(request: Request, wasmDir: string): Promise<{
       const choice = await withTimeout(useBackend(name, { allowSoftwareGpu: true }), name);
       return { name: choice.name, detail: choice.detail ?? '' };
     } catch (e) {
-      reasons.push({ name, reason: e instanceof BackendUnavailableError ? e.reason : String((e as Error)?.message ?? e) });
+      const reason = e instanceof BackendUnavailableError ? e.reason : String((e as Error)?.message ?? e);
+      // tfjs folds the failing call's stack into its message; people need the cause, not minified frames.
+      reasons.push({ name, reason: reason.replace(/\s+at\s+\S+\s+\(.*$/s, '') });
     }
   }
   throw new NoBackendError(reasons);
