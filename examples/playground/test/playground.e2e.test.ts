@@ -37,7 +37,7 @@ const readState = (page: Page) => page.evaluate(() => (window as unknown as { pl
 
 async function trainOn(context: BrowserContext, url: string, backend: keyof typeof BUDGET, steps: number, screenshot?: string): Promise<Run> {
   const page = await context.newPage();
-  await page.setViewportSize({ width: 1440, height: 860 });
+  await page.setViewportSize({ width: 1440, height: 540 });
   try {
     await page.goto(`${url}?backend=${backend}`);
     await page.waitForFunction(() => ['ready', 'failed'].includes((window as unknown as { playground: PlaygroundState }).playground.status), undefined, { timeout: 60_000 });
