@@ -23,21 +23,34 @@ export default defineConfig({
   test: {
     reporters: ['default', summary],
     projects: [
-      'packages/core',
-      'packages/blocks-hourglass',
-      'packages/blocks-gmlp',
-      'packages/blocks-mixer',
-      'packages/datasets',
-      'packages/train',
-    ].map((dir) => ({
-      test: {
-        name: dir.replace('packages/', ''),
-        root: dir,
-        include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        testTimeout: 60_000,
-        hookTimeout: 60_000,
-        pool: 'forks' as const,
+      ...[
+        'packages/core',
+        'packages/blocks-hourglass',
+        'packages/blocks-gmlp',
+        'packages/blocks-mixer',
+        'packages/datasets',
+        'packages/train',
+      ].map((dir) => ({
+        test: {
+          name: dir.replace('packages/', ''),
+          root: dir,
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: 'forks' as const,
+        },
+      })),
+      {
+        // The browser playground's end-to-end test: builds the page and drives headless chromium.
+        test: {
+          name: 'playground',
+          root: 'examples/playground',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 150_000,
+          pool: 'forks' as const,
+        },
       },
-    })),
+    ],
   },
 });
