@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, ConfigError, Dense, DropPath, type InitializerSpec,
-  type Kwargs, LayerNorm, type Shape, ShapeError, dense, formatShape, getActivation, oneShape, oneTensor, resolveInitializer, validate,
+  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, ConfigError, Dense, DropPath, type InitializerSpec, type Kwargs, LayerNorm, type Shape, ShapeError, dense, getActivation, oneTensor, resolveInitializer, validate, tokenShape,
 } from '@mlp-blocks/core';
 import { SpatialGatingUnit } from './spatial-gating-unit.js';
 import { TinyAttention } from './tiny-attention.js';
@@ -114,16 +113,9 @@ export class GmlpBlock extends Block {
     return this.sgu.seqLen;
   }
 
-  private tokenShape(inputShape: Shape | Shape[]): Shape {
-    const shape = oneShape(this.blockName, inputShape);
-    if (shape.length !== 3 || shape[2] == null) {
-      throw new ShapeError(`${this.blockName}: expected tokens [batch, tokens, channels] with known channels, received ${formatShape(shape)}`);
-    }
-    return shape;
-  }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = this.tokenShape(inputShape);
+    const shape = tokenShape(this.blockName, inputShape);
     const d = shape[2]!;
     const [b, n] = [shape[0] ?? null, shape[1] ?? null];
     if (n != null) this.sgu.checkTokens(n, this.blockName);
@@ -139,7 +131,7 @@ export class GmlpBlock extends Block {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return this.tokenShape(inputShape);
+    return tokenShape(this.blockName, inputShape);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, type InitializerSpec, type Kwargs, LayerNorm,
-  type LayerVariable, type Shape, ShapeError, dense, formatShape, getActivation, oneShape, oneTensor, resolveInitializer, validate,
+  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, type InitializerSpec, type Kwargs, LayerNorm, type LayerVariable, type Shape, ShapeError, dense, getActivation, oneShape, oneTensor, resolveInitializer, validate, tokenShape,
 } from '@mlp-blocks/core';
 import { causalKernelMask } from './masks.js';
 
@@ -66,10 +65,7 @@ export class SpatialGatingUnit extends Block {
 
   /** Channels of the gate half: [batch, n, 2c] → c; rejects other ranks and odd channel counts. */
   private halfChannels(shape: Shape): number {
-    const d = shape[2];
-    if (shape.length !== 3 || d == null) {
-      throw new ShapeError(`${this.blockName}: expected tokens [batch, tokens, channels] with known channels, received ${formatShape(shape)}`);
-    }
+    const d = tokenShape(this.blockName, shape)[2]!;
     if (d % 2 !== 0) throw new ShapeError(`${this.blockName}: the input's channels must be even (split into two halves), received ${d}`);
     return d / 2;
   }

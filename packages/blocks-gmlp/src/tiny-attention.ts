@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type InitializerSpec, type Kwargs, type Shape, ShapeError,
-  dense, formatShape, oneShape, oneTensor, resolveInitializer, validate,
+  Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type InitializerSpec, type Kwargs, type Shape, dense, oneTensor, resolveInitializer, validate, tokenShape,
 } from '@mlp-blocks/core';
 import { causalScoreMask } from './masks.js';
 
@@ -70,23 +69,16 @@ export class TinyAttention extends Block {
     this.out = this.own(new Dense({ name: 'out', units: this.units, ...init }));
   }
 
-  private tokenShape(inputShape: Shape | Shape[]): Shape {
-    const shape = oneShape(this.blockName, inputShape);
-    if (shape.length !== 3 || shape[2] == null) {
-      throw new ShapeError(`${this.blockName}: expected tokens [batch, tokens, channels] with known channels, received ${formatShape(shape)}`);
-    }
-    return shape;
-  }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = this.tokenShape(inputShape);
+    const shape = tokenShape(this.blockName, inputShape);
     this.buildOwned(this.qkv, shape);
     this.buildOwned(this.out, [shape[0] ?? null, shape[1] ?? null, this.attentionDim]);
     this.built = true;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = this.tokenShape(inputShape);
+    const shape = tokenShape(this.blockName, inputShape);
     return [shape[0] ?? null, shape[1] ?? null, this.units];
   }
 

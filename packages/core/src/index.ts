@@ -28,7 +28,7 @@ export { ACTIVATIONS, getActivation, gelu, geluTanh, silu, type ActivationName }
 export { INITIALIZER_NAMES, resolveInitializer, seededInitializer, seededTensor, type InitializerSpec } from './initializers.js';
 export { SeededRandom, mix32, MAX_SEED, type SeededRandomState } from './random.js';
 export { dense, denseAutodiff } from './ops/dense.js';
-export { oneShape, oneTensor, lastDim, formatShape } from './shapes.js';
+export { oneShape, oneTensor, lastDim, formatShape, tokenShape } from './shapes.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { BatchNorm, type BatchNormArgs } from './layers/batch-norm.js';
 export { LayerNorm, type LayerNormArgs } from './layers/layer-norm.js';

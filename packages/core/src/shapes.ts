@@ -31,3 +31,12 @@ export function lastDim(owner: string, shape: Shape): number {
 export function formatShape(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => (d == null ? 'null' : String(d))).join(', ')}]`;
 }
+
+/** The single input shape of a token layer: `[batch, tokens, channels]` with the channel axis known. */
+export function tokenShape(owner: string, inputShape: Shape | Shape[]): Shape {
+  const shape = oneShape(owner, inputShape);
+  if (shape.length !== 3 || shape[2] == null) {
+    throw new ShapeError(`${owner}: expected tokens [batch, tokens, channels] with known channels, received ${formatShape(shape)}`);
+  }
+  return shape;
+}
