@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, ConfigError, Dense, DropPath, type InitializerSpec, type Kwargs, LayerNorm, type Shape, ShapeError, dense, getActivation, oneTensor, resolveInitializer, validate, tokenShape,
+  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, ConfigError, Dense, DropPath,
+  type InitializerSpec, type Kwargs, LayerNorm, type Shape, ShapeError, dense, getActivation, oneTensor,
+  resolveInitializer, validate, tokenShape,
 } from '@mlp-blocks/core';
 import { SpatialGatingUnit } from './spatial-gating-unit.js';
 import { TinyAttention } from './tiny-attention.js';

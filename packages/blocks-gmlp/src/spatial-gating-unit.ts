@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, type InitializerSpec, type Kwargs, LayerNorm, type LayerVariable, type Shape, ShapeError, dense, getActivation, oneShape, oneTensor, resolveInitializer, validate, tokenShape,
+  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, type InitializerSpec, type
+  Kwargs, LayerNorm, type LayerVariable, type Shape, ShapeError, dense, getActivation, oneShape, oneTensor,
+  resolveInitializer, validate, tokenShape,
 } from '@mlp-blocks/core';
 import { causalKernelMask } from './masks.js';
 

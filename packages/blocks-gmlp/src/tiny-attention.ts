@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type InitializerSpec, type Kwargs, type Shape, dense, oneTensor, resolveInitializer, validate, tokenShape,
+  Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type InitializerSpec, type Kwargs, type Shape,
+  dense, oneTensor, resolveInitializer, validate, tokenShape,
 } from '@mlp-blocks/core';
 import { causalScoreMask } from './masks.js';
 
