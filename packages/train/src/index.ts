@@ -7,6 +7,7 @@ export { arrayData, type FitData } from './data.js';
 export { SCHEDULES, constantLr, cosineDecay, linearDecay, makeSchedule, withWarmup, type Schedule, type ScheduleKind, type ScheduleOptions } from './schedules.js';
 export { LOSSES, getLoss, mse, softmaxCrossEntropy, type LossFn, type LossName } from './losses.js';
 export { METRICS, WeightedMean, accuracy, batchPsnr, correctCount, psnrOfMse, type MetricName } from './metrics.js';
+export { trainStep } from './fit/step.js';
 export { fit, type FitCallbacks, type FitOptions, type FitResult } from './fit/fit.js';
 export { evaluate, type EvaluateOptions, type Evaluation } from './fit/evaluate.js';
 export { NonFiniteLossError } from './fit/errors.js';
