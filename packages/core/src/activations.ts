@@ -9,9 +9,39 @@ export type ActivationName = (typeof ACTIVATIONS)[number];
 const SQRT_HALF = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-/** GELU as PyTorch's default (`approximate='none'`): x·Φ(x) with the exact erf. */
-export function gelu(x: tf.Tensor): tf.Tensor {
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/*
+ * One tape node that saves only x: autodiff of the formula records five nodes and keeps three extra
+ * activation-sized tensors (and their gradients) alive until the backward pass ends.
+ */
+const geluFused = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  save([x]);
+  return {
+    value: geluFormula(x),
+    // d/dx x·Φ(x) = Φ(x) + x·φ(x), φ the standard normal density.
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => {
+      const [xs] = saved as [tf.Tensor];
+      const cdf = tf.mul(tf.add(1, tf.erf(tf.mul(xs, SQRT_HALF))), 0.5);
+      const pdf = tf.mul(tf.exp(tf.mul(tf.square(xs), -0.5)), INV_SQRT_2PI);
+      return [tf.mul(dy as tf.Tensor, tf.add(cdf, tf.mul(xs, pdf)))];
+    }),
+  };
+});
+
+function geluFormula(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT_HALF)))));
+}
+
+/** GELU as PyTorch's default (`approximate='none'`): x·Φ(x) with the exact erf, with a fused gradient. */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return geluFused(x);
+}
+
+/** The same GELU through tfjs autodiff; the reference the fused gradient is tested against. */
+export function geluAutodiff(x: tf.Tensor): tf.Tensor {
+  return geluFormula(x);
 }
 
 /** GELU with PyTorch's `approximate='tanh'` formula. */

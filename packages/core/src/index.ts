@@ -24,10 +24,11 @@ export { ConfigError, ShapeError } from './errors.js';
  * naming the owner, the option and the value received.
  */
 export * as validate from './validate.js';
-export { ACTIVATIONS, getActivation, gelu, geluTanh, silu, type ActivationName } from './activations.js';
+export { ACTIVATIONS, getActivation, gelu, geluAutodiff, geluTanh, silu, type ActivationName } from './activations.js';
 export { INITIALIZER_NAMES, resolveInitializer, seededInitializer, seededTensor, type InitializerSpec } from './initializers.js';
 export { SeededRandom, mix32, MAX_SEED, type SeededRandomState } from './random.js';
 export { dense, denseAutodiff } from './ops/dense.js';
+export { normalize, normalizeAutodiff, type MomentsCallback, type NormalizeOptions } from './ops/normalize.js';
 export { oneShape, oneTensor, lastDim, formatShape, tokenShape } from './shapes.js';
 export { Dense, type DenseArgs } from './layers/dense.js';
 export { BatchNorm, type BatchNormArgs } from './layers/batch-norm.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { normalize } from '../ops/normalize.js';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { ShapeError } from '../errors.js';
 import { resolveInitializer } from '../initializers.js';
@@ -59,23 +60,19 @@ export class BatchNorm extends Block {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
       const axes = x.shape.slice(0, -1).map((_, i) => i);
-      let mean: tf.Tensor;
-      let variance: tf.Tensor;
       if (this.isTraining(kwargs)) {
         const n = x.size / x.shape[x.rank - 1]!;
         if (n < 2) {
           throw new ShapeError(`${this.blockName}: training needs more than one value per channel, received input of shape ${formatShape(x.shape)}`);
         }
-        mean = tf.mean(x, axes);
-        variance = tf.mean(tf.square(tf.sub(x, mean)), axes);
-        this.updateRunning(mean, variance, n);
-      } else {
-        mean = this.runningMean!.read();
-        variance = this.runningVar!.read();
+        const d = x.shape[x.rank - 1]!;
+        return normalize(x, axes, this.epsilon, {
+          gamma: this.gamma?.read() ?? null, beta: this.beta?.read() ?? null,
+          onMoments: (mean, variance) => this.updateRunning(tf.reshape(mean, [d]), tf.reshape(variance, [d]), n),
+        });
       }
-      let y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
-      if (this.affine) y = tf.add(tf.mul(y, this.gamma!.read()), this.beta!.read());
-      return y;
+      const y = tf.mul(tf.sub(x, this.runningMean!.read()), tf.rsqrt(tf.add(this.runningVar!.read(), this.epsilon)));
+      return this.affine ? tf.add(tf.mul(y, this.gamma!.read()), this.beta!.read()) : y;
     });
   }
 

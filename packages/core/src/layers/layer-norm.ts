@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { normalize } from '../ops/normalize.js';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { resolveInitializer } from '../initializers.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
@@ -46,13 +47,9 @@ export class LayerNorm extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
-      const mean = tf.mean(x, -1, true);
-      const centered = tf.sub(x, mean);
-      const variance = tf.mean(tf.square(centered), -1, true);
-      let y = tf.mul(centered, tf.rsqrt(tf.add(variance, this.epsilon)));
-      if (this.scale) y = tf.mul(y, this.gamma!.read());
-      if (this.center) y = tf.add(y, this.beta!.read());
-      return y;
+      return normalize(x, [x.rank - 1], this.epsilon, {
+        gamma: this.scale ? this.gamma!.read() : null, beta: this.center ? this.beta!.read() : null,
+      });
     });
   }
 

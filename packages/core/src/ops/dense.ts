@@ -10,11 +10,29 @@ const matMulExplicitGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSave
   save([x, w]);
   return {
     value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+    // In a tidy: tfjs keeps a custom gradient's intermediates (the transposes) until backward ends otherwise.
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
       return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g)];
-    },
+    }),
+  };
+});
+
+/*
+ * x·W + b as one tape node: the bias add would otherwise be a second node whose activation-sized gradient
+ * tfjs keeps until the backward pass ends.
+ */
+const matMulBiasExplicitGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const g = dy as tf.Tensor2D;
+      return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)];
+    }),
   };
 });
 
@@ -31,8 +49,7 @@ export function dense(x: tf.Tensor, kernel: tf.Tensor, bias?: tf.Tensor | null):
       throw new Error(`dense: input's last axis is ${x.shape[x.rank - 1]} but the kernel expects ${inDim} (input shape [${x.shape.join(', ')}])`);
     }
     const flat = x.rank === 2 ? x : tf.reshape(x, [-1, inDim]);
-    let y = matMulExplicitGrad(flat, kernel);
-    if (bias != null) y = tf.add(y, bias);
+    const y = bias != null ? matMulBiasExplicitGrad(flat, kernel, bias) : matMulExplicitGrad(flat, kernel);
     return x.rank === 2 ? y : tf.reshape(y, [...lead, units]);
   });
 }
