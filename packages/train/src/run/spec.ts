@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, type ModelSpec, buildFromSpec, countParams, getModelBuilder, parseSpec } from '@mlp-blocks/core';
+import { builderSpec, fillImageSpec, isImageModel } from './image-models.js';
 import type { TaskName, TaskSplits } from './tasks.js';
 
 /**
@@ -32,9 +33,17 @@ export function resolveModelArg(value: string): ModelSpec {
 
 /**
  * Completes a spec from the data: inputDim and outputDim from the example shapes, and linear outputs
- * (logits) for classification unless the spec chose an output activation.
+ * (logits) for classification unless the spec chose an output activation. Image models (gMLP, Mixer,
+ * ResMLP) get the image size, channels and class count instead, and an input adapter from flat vectors.
  */
-export function fillSpec(spec: ModelSpec, splits: Pick<TaskSplits, 'train'>, task: TaskName): ModelSpec {
+export function fillSpec(spec: ModelSpec, splits: Pick<TaskSplits, 'train' | 'imageShape' | 'layout'>, task: TaskName): ModelSpec {
+  if (isImageModel(spec)) {
+    if (task !== 'classify') {
+      throw new ConfigError('train', '--model', 'a flat model (hourglass, conventional) for this task', spec.model,
+        `--model: ${spec.model} is an image classifier; --task ${task} needs a flat model (hourglass, conventional)`);
+    }
+    return fillImageSpec(spec, product(splits.train.inputShape), product(splits.train.targetShape), splits.imageShape, splits.layout ?? 'chw');
+  }
   const out: ModelSpec = { ...spec };
   if (out['inputDim'] === undefined) out['inputDim'] = product(splits.train.inputShape);
   if (out['outputDim'] === undefined) out['outputDim'] = product(splits.train.targetShape);
@@ -45,8 +54,8 @@ export function fillSpec(spec: ModelSpec, splits: Pick<TaskSplits, 'train'>, tas
 /** Trainable / non-trainable counts of a spec: closed form when the model package has one, else by building. */
 export function specParams(spec: ModelSpec): { trainable: number; nonTrainable: number; total: number } {
   const builder = getModelBuilder(spec.model);
-  if (builder.countParams) return builder.countParams(spec);
-  const model = buildFromSpec(spec) as tfl.LayersModel;
+  if (builder.countParams) return builder.countParams(builderSpec(spec));
+  const model = buildFromSpec(builderSpec(spec)) as tfl.LayersModel;
   const counts = countParams(model);
   model.dispose();
   return counts;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ModelSpec, buildFromSpec, countParams } from '@mlp-blocks/core';
+import { type ModelSpec, countParams } from '@mlp-blocks/core';
 import { fileSystem } from '@mlp-blocks/core/node';
 import type { FitData } from '../data.js';
 import { fit } from '../fit/fit.js';
@@ -10,6 +10,7 @@ import type { ProgressMode } from '../fit/progress.js';
 import { withSeededRandom } from '../fit/seeded.js';
 import { writeFileAtomic } from '../io/files.js';
 import type { ScheduleKind } from '../schedules.js';
+import { buildModel } from './image-models.js';
 import { writeSamples } from './samples.js';
 import { hashOf } from './spec.js';
 import { type TaskName, type TaskSplits, taskObjective } from './tasks.js';
@@ -80,7 +81,7 @@ export interface RunTrialOptions {
 
 /** Builds a spec's model with initial weights drawn from `seed`, the same in every process. */
 export function buildSeeded(spec: ModelSpec, seed: number): tfl.LayersModel {
-  return withSeededRandom(seed, () => buildFromSpec(spec) as tfl.LayersModel);
+  return withSeededRandom(seed, () => buildModel(spec));
 }
 
 /**

@@ -107,7 +107,7 @@ export function expandSpace(space: Record<string, unknown>): Array<Record<string
  * from the data and checked, then filtered by the parameter budget. The order and ids depend only on the grid
  * and the data's shapes, so every shard of a sweep computes the same plan.
  */
-export function planTrials(grid: Grid, splits: Pick<TaskSplits, 'train'>, maxParams = grid.maxParams): PlannedTrial[] {
+export function planTrials(grid: Grid, splits: Pick<TaskSplits, 'train' | 'imageShape' | 'layout'>, maxParams = grid.maxParams): PlannedTrial[] {
   const specs = [...(grid.models ?? []), ...(grid.spaces ?? []).flatMap(expandSpace)];
   const out: PlannedTrial[] = [];
   let index = 0;

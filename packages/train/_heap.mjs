@@ -1,0 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@mlp-blocks/core/backends/node';
+import '@mlp-blocks/mixer';
+import { buildFromSpec } from '@mlp-blocks/core';
+await useBackend('wasm');
+const m = buildFromSpec({ model: 'mixer', preset: 'mixer_nano' });
+const b = Number(process.argv[2] ?? 16);
+const x = tf.randomUniform([b, 32, 32, 3]);
+const info = await tf.profile(() => { const g = tf.variableGrads(() => tf.mean(m.apply(x, { training: true }))); tf.dispose(g.grads); g.value.dispose(); });
+console.log('batch', b, 'peak tensors MiB', (info.peakBytes / 2 ** 20).toFixed(0), 'heap MiB', tf.backend().wasm.HEAPU8.length / 2 ** 20, 'kernels', info.kernels.length);
