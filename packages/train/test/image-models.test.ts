@@ -71,3 +71,16 @@ describe('image models (gMLP, Mixer, ResMLP) on the flat data sets', () => {
     s.dispose?.();
   });
 });
+
+describe('flat models are untouched by the image adapter', () => {
+  it('an hourglass spec keeps inputDim/outputDim and builds a flat network', () => {
+    const s = syntheticTask('denoise');
+    const spec = fillSpec({ model: 'hourglass', width: 16, bottleneck: 4, depth: 1, lift: 'fixed' }, s, 'denoise');
+    expect(spec).toMatchObject({ inputDim: 64, outputDim: 64 });
+    const model = buildSeeded(spec, 0);
+    expect(model.inputs[0]!.shape).toEqual([null, 64]);
+    expect(specParams(spec).trainable).toBe(model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0));
+    model.dispose();
+    s.dispose?.();
+  });
+});

@@ -44,8 +44,9 @@ export function fillImageSpec(
   return out;
 }
 
-/** The spec the model package itself accepts: the adapter's keys removed. */
+/** The spec the model package itself accepts: an image model's adapter keys removed, any other spec as is. */
 export function builderSpec(spec: ModelSpec): ModelSpec {
+  if (!isImageModel(spec)) return spec;
   const out: ModelSpec = { ...spec };
   for (const k of ADAPTER_KEYS) delete out[k];
   return out;
