@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, validate } from '@mlp-blocks/core';
+import { adamwScalars, adamwUpdateInPlace } from './adamw-fused.js';
+
+/*
+ * Backends whose tensors live in host memory, where reading a variable costs a copy, not a GPU round trip:
+ * there the fused one-pass update is used. dataSync on the wasm backend copies out of its heap, and a new
+ * tensor copies back in; that is still far less traffic than thirteen kernels over the variable.
+ */
+const FUSED_BACKENDS = new Set(['cpu', 'wasm']);
 
 /** tfjs's optimizer-state entry (not exported from tfjs-core's entry). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -15,6 +23,11 @@ export interface AdamWOptions {
   epsilon?: number;
   /** Decoupled weight decay, applied as p ← p·(1 − lr·wd) before the Adam step. Default 0.01. */
   weightDecay?: number;
+  /**
+   * Update each variable in one JavaScript pass (bit-identical to the kernel version). Default: on the cpu and
+   * wasm backends, where tensors live in host memory; never on GPU backends.
+   */
+  fused?: boolean;
 }
 
 /**
@@ -32,6 +45,8 @@ export class AdamW extends tf.Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
+  /** The `fused` option; undefined means chosen by backend. */
+  readonly fused: boolean | undefined;
   private step = 0;
   private readonly moments = new Map<string, { m: tf.Variable; v: tf.Variable }>();
 
@@ -46,6 +61,8 @@ export class AdamW extends tf.Optimizer {
     const wd = options.weightDecay ?? 0.01;
     if (typeof wd !== 'number' || !(wd >= 0) || !Number.isFinite(wd)) throw new ConfigError(o, 'weightDecay', 'a non-negative number', wd);
     this.weightDecay = wd;
+    if (options.fused !== undefined) validate.boolean(o, 'fused', options.fused);
+    this.fused = options.fused;
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
@@ -56,6 +73,8 @@ export class AdamW extends tf.Optimizer {
     const lr = this.learningRate;
     const bc1 = 1 - this.beta1 ** this.step;
     const bc2 = 1 - this.beta2 ** this.step;
+    const fused = this.fused ?? FUSED_BACKENDS.has(tf.getBackend());
+    const scalars = adamwScalars({ beta1: this.beta1, beta2: this.beta2, lr, weightDecay: this.weightDecay, epsilon: this.epsilon, step: this.step });
     tf.tidy(() => {
       for (const [name, grad] of entries) {
         if (grad == null) continue;
@@ -68,6 +87,17 @@ export class AdamW extends tf.Optimizer {
             v: tf.variable(tf.zerosLike(param), false, `${name}/adamw_v`),
           };
           this.moments.set(name, state);
+        }
+        if (fused) {
+          // Host-memory backends: one pass in JavaScript instead of thirteen kernels (bit-identical results).
+          const pv = param.dataSync() as Float32Array;
+          const mv = state.m.dataSync() as Float32Array;
+          const vv = state.v.dataSync() as Float32Array;
+          adamwUpdateInPlace(pv, grad.dataSync(), mv, vv, scalars);
+          state.m.assign(tf.tensor(mv, param.shape, 'float32'));
+          state.v.assign(tf.tensor(vv, param.shape, 'float32'));
+          param.assign(tf.tensor(pv, param.shape, 'float32'));
+          continue;
         }
         const m = tf.add(tf.mul(state.m, this.beta1), tf.mul(grad, 1 - this.beta1));
         const v = tf.add(tf.mul(state.v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
