@@ -5,7 +5,9 @@ export type MomentsCallback = (mean: tf.Tensor, variance: tf.Tensor) => void;
 
 /** Optional parts of a normalisation: a per-channel scale and offset (shape [channels]) and a statistics hook. */
 export interface NormalizeOptions {
+  /** Per-channel scale γ, shape [channels]. */
   gamma?: tf.Tensor | null;
+  /** Per-channel offset β, shape [channels]. */
   beta?: tf.Tensor | null;
   /** Receives the statistics (keepDims shape) inside the forward pass, for running averages; disposed after. */
   onMoments?: MomentsCallback;
