@@ -4,7 +4,7 @@
 // after warm-up), peak RSS, and tf.memory().numTensors before/after the timed part of (a).
 // Every (workload, implementation) runs in its own child process (bench/run-one.mjs), for a per-run peak RSS
 // and no shared backend state. Results: a table on stdout and JSON written atomically to --json.
-// Run: pnpm bench [-- --workloads 1,2 --impls a,b,c --backend wasm --threads 2 --windows 5 --steps 10 --warmup 3 --json out.json]
+// Run: pnpm bench [-- --workloads 1,2 --impls a,b,c --backend wasm --threads 2 --windows 5 --steps 10 --warmup 3 --json out.json --timeout 20]
 //      pnpm bench -- --leak-steps 1000   (memory check: workload 1 (a) for N steps)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -42,10 +42,11 @@ try {
       warmup: { type: 'string', default: '3' },
       json: { type: 'string', default: path.join(here, 'results', 'latest.json') },
       'leak-steps': { type: 'string' },
+      timeout: { type: 'string', default: '20' },
     },
   }));
 } catch (e) {
-  usageError(`${/** @type {Error} */ (e).message}; flags: --workloads --impls --backend --threads --windows --steps --warmup --json --leak-steps`);
+  usageError(`${/** @type {Error} */ (e).message}; flags: --workloads --impls --backend --threads --windows --steps --warmup --json --leak-steps --timeout`);
 }
 
 /** @param {string} name */
@@ -78,6 +79,8 @@ const windows = positiveInt('windows');
 const steps = positiveInt('steps');
 const warmup = positiveInt('warmup');
 const leakSteps = values['leak-steps'] === undefined ? 0 : positiveInt('leak-steps');
+// Minutes one (workload, implementation) process may take before it is stopped and reported as timed out.
+const timeoutMinutes = positiveInt('timeout');
 const jsonPath = path.resolve(values.json);
 
 /**
@@ -86,10 +89,11 @@ const jsonPath = path.resolve(values.json);
  * @param {string[]} args
  */
 function runChild(command, args) {
-  const r = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60 * 60_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMinutes * 60_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
   const last = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (r.status === 0 && last) return JSON.parse(last);
-  const why = r.error ? r.error.message : `exit ${r.status ?? r.signal}`;
+  const timedOut = r.signal === 'SIGKILL' || /ETIMEDOUT/.test(r.error?.message ?? '');
+  const why = timedOut ? `timed out after ${timeoutMinutes} min (--timeout)` : r.error ? r.error.message : `exit ${r.status ?? r.signal}`;
   const tail = (r.stderr ?? '').trim().split('\n').slice(-4).join('\n');
   return { error: `${why}${tail ? `: ${tail}` : ''}` };
 }
@@ -175,7 +179,7 @@ console.log('a = mlp-blocks (trainStep + AdamW), b = plain tf.layers (trainOnBat
 console.log(formatTable(rows));
 writeJsonAtomic(jsonPath, {
   kind: 'suite', date: new Date().toISOString(), machine,
-  options: { workloads: workloadIds, impls, backend: values.backend, threads, windows, steps, warmup },
+  options: { workloads: workloadIds, impls, backend: values.backend, threads, windows, steps, warmup, timeoutMinutes },
   torch, notes: [
     'b uses tf.train.adam: tfjs has no AdamW, so b skips the decoupled weight decay (a tiny difference in work per step)',
     'b: batch norm with frozen gamma/beta (center/scale true, trainable false) because center/scale false crashes in training (tfjs issue 2868)',
