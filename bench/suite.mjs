@@ -40,7 +40,7 @@ try {
       windows: { type: 'string', default: '5' },
       steps: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '3' },
-      json: { type: 'string', default: path.join(here, 'results', 'latest.json') },
+      json: { type: 'string' },
       'leak-steps': { type: 'string' },
       timeout: { type: 'string', default: '20' },
     },
@@ -81,7 +81,8 @@ const warmup = positiveInt('warmup');
 const leakSteps = values['leak-steps'] === undefined ? 0 : positiveInt('leak-steps');
 // Minutes one (workload, implementation) process may take before it is stopped and reported as timed out.
 const timeoutMinutes = positiveInt('timeout');
-const jsonPath = path.resolve(values.json);
+// The memory check writes its own file by default so it never replaces the last suite results.
+const jsonPath = path.resolve(values.json ?? path.join(here, 'results', leakSteps ? 'leak.json' : 'latest.json'));
 
 /**
  * Runs one child and returns its last stdout line as JSON, or `{error}` with the tail of its stderr.
