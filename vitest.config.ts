@@ -41,6 +41,16 @@ export default defineConfig({
         },
       })),
       {
+        // bench/: the plain tf.layers benchmark models match the mlp-blocks ones (no timing).
+        test: {
+          name: 'bench',
+          root: 'bench',
+          include: ['**/*.test.mjs'],
+          testTimeout: 60_000,
+          pool: 'forks' as const,
+        },
+      },
+      {
         // The browser playground's end-to-end test: builds the page and drives headless chromium.
         test: {
           name: 'playground',
