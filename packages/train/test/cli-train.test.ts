@@ -59,6 +59,21 @@ describe.skipIf(!existsSync(cli))('mlp-blocks train', () => {
     expect(record.testMetric).toBeGreaterThan(0.5); // four balanced-ish classes: chance is about 0.25
   });
 
+  it('trains a gMLP image classifier on the flat synthetic images, and reports its accuracy', () => {
+    const out = join(dir, 'gmlp');
+    const spec = JSON.stringify({ model: 'gmlp', patchSize: 4, depth: 1, dModel: 16, dFfn: 32 });
+    const r = run('train', '--task', 'classify', '--dataset', 'synthetic', '--model', spec, '--epochs', '3', '--batch-size', '32', '--lr', '0.01', '--backend', 'cpu', '--out', out, '--json', '--progress', 'none');
+    expect(r.status, r.stderr).toBe(0);
+    const record = JSON.parse(r.stdout);
+    // Image facts come from the 8×8×1 synthetic images and their 4 classes.
+    expect(record.config.spec).toMatchObject({ imageSize: [8, 8], channels: 1, numClasses: 4, inputDim: 64 });
+    expect(record.testMetric).toBeGreaterThan(0.4); // chance is about 0.25
+    const rep = run('report', out, '--json');
+    expect(rep.status, rep.stderr).toBe(0);
+    const md = readFileSync(JSON.parse(rep.stdout).markdown, 'utf8');
+    expect(md).toContain('test accuracy of the best-eval-loss weights (share of test examples classified correctly).');
+  });
+
   it('reads --model from a JSON file', () => {
     const file = join(dir, 'spec.json');
     writeFileSync(file, SPEC);

@@ -113,6 +113,7 @@ describe.skipIf(!existsSync(cli))('report', () => {
     const md = readFileSync(files.markdown, 'utf8');
     for (const rec of records) expect(md).toContain(`\`${rec.id}\``);
     expect(md).toContain('![test PSNR (dB) vs trainable parameters](pareto.svg)');
+    expect(md).toContain('test PSNR (dB) of the best-eval-loss weights (PSNR per batch, averaged weighted by batch size).');
 
     const svg = readFileSync(files.svg, 'utf8');
     expect(XMLValidator.validate(svg)).toBe(true);

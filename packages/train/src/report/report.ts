@@ -82,7 +82,8 @@ export async function writeReport(dir: string, outDir = dir, warn: (line: string
     `# mlp-blocks report: ${first.task} on ${first.dataset}`,
     '',
     `${records.length} trial${records.length === 1 ? '' : 's'} from \`${resultsFile}\`; ${metricLabel} of the best-eval-loss weights`
-      + ` (PSNR per batch, averaged weighted by batch size). ★ marks each family's Pareto frontier (no smaller model scores higher).`,
+      + (metricName === 'psnr' ? ' (PSNR per batch, averaged weighted by batch size)' : ' (share of test examples classified correctly)')
+      + `. ★ marks each family's Pareto frontier (no smaller model scores higher).`,
     '',
     '## Best per family',
     '',
