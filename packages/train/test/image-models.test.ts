@@ -79,7 +79,7 @@ describe('flat models are untouched by the image adapter', () => {
     expect(spec).toMatchObject({ inputDim: 64, outputDim: 64 });
     const model = buildSeeded(spec, 0);
     expect(model.inputs[0]!.shape).toEqual([null, 64]);
-    expect(specParams(spec).trainable).toBe(model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0));
+    expect(specParams(spec).trainable).toBe(model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a: number, d) => a * (d ?? 0), 1), 0));
     model.dispose();
     s.dispose?.();
   });
