@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type InitializerSpec, type Kwargs, type Shape,
-  dense, oneTensor, resolveInitializer, validate, tokenShape,
+  dense, oneTensor, product, resolveInitializer, validate, tokenShape,
 } from '@mlp-blocks/core';
 import { causalScoreMask } from './masks.js';
 
 /**
- * Batched a·b with a gradient that transposes explicitly: autodiff of tf.matMul sets transposeA/transposeB,
- * which the wasm backend runs several times slower (as core's dense op, for the batched case).
+ * Batched a·b with a gradient through core's `product`: autodiff of tf.matMul sets transposeA/transposeB,
+ * which the stock wasm backend runs several times slower than explicit transposes (as core's dense op).
  */
 const batchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [a, b, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
@@ -17,7 +17,7 @@ const batchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) 
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
       const g = dy as tf.Tensor3D;
-      return [tf.matMul(g, tf.transpose(sb, [0, 2, 1])), tf.matMul(tf.transpose(sa, [0, 2, 1]), g)];
+      return [product(g, sb, false, true), product(sa, g, true, false)];
     },
   };
 }) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;

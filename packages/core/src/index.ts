@@ -28,6 +28,13 @@ export { ACTIVATIONS, getActivation, gelu, geluAutodiff, geluTanh, silu, type Ac
 export { INITIALIZER_NAMES, resolveInitializer, seededInitializer, seededTensor, type InitializerSpec } from './initializers.js';
 export { SeededRandom, mix32, MAX_SEED, type SeededRandomState } from './random.js';
 export { dense, denseAutodiff } from './ops/dense.js';
+export {
+  FUSED_ADAMW_KERNEL,
+  product,
+  productsTransposeFree,
+  setTransposeFreeProducts,
+  type FusedAdamWAttrs,
+} from './ops/kernels.js';
 export { normalize, normalizeAutodiff, type MomentsCallback, type NormalizeOptions } from './ops/normalize.js';
 export { oneShape, oneTensor, lastDim, formatShape, tokenShape } from './shapes.js';
 export { Dense, type DenseArgs } from './layers/dense.js';

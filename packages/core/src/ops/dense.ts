@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { product } from './kernels.js';
 
 /*
- * y = x·W with a hand-written gradient that transposes explicitly and then multiplies plainly.
- * Autodiff of tf.matMul produces matMuls with transposeA/transposeB set, which the wasm backend runs
- * several times slower than an explicit transpose followed by a plain matMul.
+ * y = x·W with a hand-written gradient whose products transpose explicitly where the backend is slow at
+ * transposed operands: autodiff of tf.matMul sets transposeA/transposeB, which the stock wasm backend runs
+ * several times slower than an explicit transpose followed by a plain matMul (see `product`).
  */
 const matMulExplicitGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, w, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
@@ -14,7 +15,7 @@ const matMulExplicitGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSave
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g)];
+      return [product(g, ws, false, true), product(xs, g, true, false)];
     }),
   };
 });
@@ -31,7 +32,7 @@ const matMulBiasExplicitGrad = tf.customGrad((...args: Array<tf.Tensor | tf.Grad
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, tf.transpose(ws)), tf.matMul(tf.transpose(xs), g), tf.sum(g, 0)];
+      return [product(g, ws, false, true), product(xs, g, true, false), tf.sum(g, 0)];
     }),
   };
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, validate } from '@mlp-blocks/core';
+import { ConfigError, FUSED_ADAMW_KERNEL, validate } from '@mlp-blocks/core';
 import { adamwScalars, adamwUpdateInPlace } from './adamw-fused.js';
 
 /*
@@ -24,8 +24,10 @@ export interface AdamWOptions {
   /** Decoupled weight decay, applied as p ← p·(1 − lr·wd) before the Adam step. Default 0.01. */
   weightDecay?: number;
   /**
-   * Update each variable in one JavaScript pass (bit-identical to the kernel version). Default: on the cpu and
-   * wasm backends, where tensors live in host memory; never on GPU backends.
+   * Update each variable in one pass (bit-identical to the kernel version): through core's native
+   * `FUSED_ADAMW_KERNEL` where a backend package registered it (`useBackend('blas')`), else in JavaScript.
+   * Default: on the cpu and wasm backends, where tensors live in host memory, and wherever the native kernel
+   * is registered; never on GPU backends. `false` forces the thirteen-kernel tensor version.
    */
   fused?: boolean;
 }
@@ -73,7 +75,10 @@ export class AdamW extends tf.Optimizer {
     const lr = this.learningRate;
     const bc1 = 1 - this.beta1 ** this.step;
     const bc2 = 1 - this.beta2 ** this.step;
-    const fused = this.fused ?? FUSED_BACKENDS.has(tf.getBackend());
+    const backendName = tf.getBackend();
+    // A backend package may register a native one-pass kernel (bit-identical too): it beats the JS loop.
+    const native = this.fused !== false && tf.getKernel(FUSED_ADAMW_KERNEL, backendName) !== undefined;
+    const fused = this.fused ?? FUSED_BACKENDS.has(backendName);
     const scalars = adamwScalars({ beta1: this.beta1, beta2: this.beta2, lr, weightDecay: this.weightDecay, epsilon: this.epsilon, step: this.step });
     tf.tidy(() => {
       for (const [name, grad] of entries) {
@@ -87,6 +92,15 @@ export class AdamW extends tf.Optimizer {
             v: tf.variable(tf.zerosLike(param), false, `${name}/adamw_v`),
           };
           this.moments.set(name, state);
+        }
+        if (native) {
+          const { decay, ...r } = scalars;
+          const attrs = { scalars: [r.beta1, r.oneMinusBeta1, r.beta2, r.oneMinusBeta2, decay ?? Number.NaN, r.biasCorrection2, r.epsilon, r.stepSize] };
+          const [p, m, v] = tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param, grad, m: state.m, v: state.v }, attrs as never) as tf.Tensor[];
+          state.m.assign(m!);
+          state.v.assign(v!);
+          param.assign(p!);
+          continue;
         }
         if (fused) {
           // Host-memory backends: one pass in JavaScript instead of thirteen kernels (bit-identical results).

@@ -1,0 +1,137 @@
+// BatchMatMul and _FusedMatMul for the wasm backend, computed by OpenBLAS straight on the wasm heap.
+// The stock kernels stay registered underneath: shapes or options the addon does not cover go to them.
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { FUSED_ADAMW_KERNEL, type FusedAdamWAttrs } from '@mlp-blocks/core';
+import type { BlasAddon } from './addon.js';
+
+type Inputs = Record<string, tf.TensorInfo | undefined>;
+type Attrs = Record<string, unknown>;
+type KernelArgs = { inputs: Inputs; backend: BackendWasm; attrs?: Attrs };
+
+/** The sizes of one product as the addon takes them, or null when the stock kernel must run it. */
+interface Plan {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  aBatched: boolean;
+  bBatched: boolean;
+  outShape: number[];
+}
+
+function plan(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): Plan | null {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+  const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+  const kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+  const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+  if (k !== kb) return null; // the stock kernel raises tfjs's own error
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const batchA = tf.util.sizeFromShape(outerA);
+  const batchB = tf.util.sizeFromShape(outerB);
+  // Broadcasting beyond "same batch" or "one side unbatched" is left to the stock kernel.
+  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return null;
+  let outer: number[];
+  try {
+    outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
+  } catch {
+    return null;
+  }
+  const batch = Math.max(batchA, batchB);
+  if (tf.util.sizeFromShape(outer) !== batch) return null;
+  return { batch, m, n, k, aBatched: batchA > 1, bBatched: batchB > 1, outShape: [...outer, m, n] };
+}
+
+function run(
+  addon: BlasAddon,
+  backend: BackendWasm,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  p: Plan,
+  transposeA: boolean,
+  transposeB: boolean,
+  bias: tf.TensorInfo | null,
+  relu: boolean,
+): tf.TensorInfo {
+  const out = backend.makeOutput(p.outShape, 'float32');
+  // Views after the allocation: a growing heap replaces the buffer that earlier views were made on.
+  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  addon.gemm(view(a), view(b), view(out), p.batch, p.m, p.n, p.k, transposeA, transposeB, p.aBatched, p.bBatched, bias ? view(bias) : null, relu);
+  return out;
+}
+
+/** Sum and Mean over leading axes (a batch-norm's statistics, a bias gradient) without the stock transpose. */
+function reductionKernels(addon: BlasAddon, stock: Record<string, tf.KernelConfig>): tf.KernelConfig[] {
+  const make = (name: string, mean: boolean): tf.KernelConfig => {
+    const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+      const x = args.inputs['x']!;
+      const keepDims = args.attrs?.['keepDims'] === true;
+      const axes = tf.util.parseAxisParam(args.attrs?.['axis'] as number | number[], x.shape).sort((p, q) => p - q);
+      const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
+      if (x.dtype !== 'float32' || !leading || tf.util.sizeFromShape(x.shape) === 0) {
+        return stock[name]!.kernelFunc(args as never) as tf.TensorInfo;
+      }
+      const rest = x.shape.slice(axes.length);
+      const out = args.backend.makeOutput(rest, 'float32');
+      const view = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array;
+      addon.reduceRows(view(x), view(out), tf.util.sizeFromShape(x.shape.slice(0, axes.length)), tf.util.sizeFromShape(rest), mean);
+      if (keepDims) out.shape = tf.backend_util.expandShapeToKeepDim(rest, axes);
+      return out;
+    };
+    return { ...stock[name], kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+  };
+  return [make(tf.Sum, false), make(tf.Mean, true)];
+}
+
+/** The one-pass AdamW update in C, reading and writing the wasm heap (three fresh outputs: no aliasing). */
+export function adamwKernel(addon: BlasAddon): tf.KernelConfig {
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo[] => {
+    const { param, grad, m, v } = args.inputs as Record<string, tf.TensorInfo>;
+    for (const [name, t] of Object.entries({ param, grad, m, v })) {
+      if (t == null || t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, param!.shape)) {
+        throw new Error(`${FUSED_ADAMW_KERNEL}: input ${name} must be float32 of shape [${param?.shape.join(', ')}]`);
+      }
+    }
+    const { scalars } = args.attrs as unknown as FusedAdamWAttrs;
+    const backend = args.backend;
+    const outs = [0, 1, 2].map(() => backend.makeOutput(param!.shape, 'float32'));
+    const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+    addon.adamw(view(param!), view(grad!), view(m!), view(v!), view(outs[0]!), view(outs[1]!), view(outs[2]!), scalars);
+    return outs;
+  };
+  return { kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+}
+
+/** Kernel configs for the wasm backend that call `addon`, falling back to `stock` where it does not apply. */
+export function blasKernels(addon: BlasAddon, stock: Record<string, tf.KernelConfig>): tf.KernelConfig[] {
+  const batchMatMul = (args: KernelArgs): tf.TensorInfo => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const transposeA = args.attrs?.['transposeA'] === true;
+    const transposeB = args.attrs?.['transposeB'] === true;
+    const p = plan(a, b, transposeA, transposeB);
+    if (p == null) return stock[tf.BatchMatMul]!.kernelFunc(args as never) as tf.TensorInfo;
+    return run(addon, args.backend, a, b, p, transposeA, transposeB, null, false);
+  };
+  const fusedMatMul = (args: KernelArgs): tf.TensorInfo => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const transposeA = args.attrs?.['transposeA'] === true;
+    const transposeB = args.attrs?.['transposeB'] === true;
+    const activation = (args.attrs?.['activation'] as string | undefined) ?? 'linear';
+    const p = plan(a!, b!, transposeA, transposeB);
+    const biasFits = bias == null || (bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === p?.n);
+    if (p == null || !biasFits || preluActivationWeights != null || (activation !== 'linear' && activation !== 'relu')) {
+      return stock[tf._FusedMatMul]!.kernelFunc(args as never) as tf.TensorInfo;
+    }
+    return run(addon, args.backend, a!, b!, p, transposeA, transposeB, bias ?? null, activation === 'relu');
+  };
+  return [
+    ...reductionKernels(addon, stock),
+    // The stock setup functions bind the fallbacks' wasm entry points when a wasm backend starts.
+    { ...stock[tf.BatchMatMul], kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: batchMatMul as unknown as tf.KernelFunc },
+    { ...stock[tf._FusedMatMul], kernelName: tf._FusedMatMul, backendName: 'wasm', kernelFunc: fusedMatMul as unknown as tf.KernelFunc },
+  ];
+}
