@@ -96,7 +96,7 @@ async function windowsOf(fn, windows, steps) {
 }
 
 const result = {
-  workload: w.id, name: w.name, impl, backend: choice.name, threads: wasmThreadsInUse() ?? null, trainable, notes,
+  workload: w.id, name: w.name, impl, backend: choice.name, detail: choice.detail ?? null, threads: wasmThreadsInUse() ?? null, trainable, notes,
 };
 if (leakSteps) {
   // Memory check: N training steps; numTensors must not move and peak RSS should stay under 1 GiB.

@@ -4,7 +4,9 @@
 // after warm-up), peak RSS, and tf.memory().numTensors before/after the timed part of (a).
 // Every (workload, implementation) runs in its own child process (bench/run-one.mjs), for a per-run peak RSS
 // and no shared backend state. Results: a table on stdout and JSON written atomically to --json.
-// Run: pnpm bench [-- --workloads 1,2 --impls a,b,c --backend wasm --threads 2 --windows 5 --steps 10 --warmup 3 --json out.json --timeout 20]
+// --backend blas runs a and b on tfjs's wasm backend with @mlp-blocks/backend-blas's OpenBLAS kernels (--threads
+// then counts OpenBLAS threads); the others are tfjs's stock backends.
+// Run: pnpm bench [-- --workloads 1,2 --impls a,b,c --backend wasm|blas --threads 2 --windows 5 --steps 10 --warmup 3 --json out.json --timeout 20]
 //      pnpm bench -- --leak-steps 1000   (memory check: workload 1 (a) for N steps)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,10 @@ import { WORKLOADS } from './workloads.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
-const BACKENDS = ['wasm', 'cpu', 'webgpu'];
+const BACKENDS = ['wasm', 'blas', 'cpu', 'webgpu'];
+// Debian's OpenBLAS built for OpenMP. PyTorch runs its own OpenMP threads; the default pthread build under it
+// oversubscribes the two cores (measured: 601 vs 2,836 samples/s on workload 1), so (c) gets this one.
+const OPENBLAS_OPENMP = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 
 /** @param {string} message */
 function usageError(message) {
@@ -89,8 +94,8 @@ const jsonPath = path.resolve(values.json ?? path.join(here, 'results', leakStep
  * @param {string} command
  * @param {string[]} args
  */
-function runChild(command, args) {
-  const r = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMinutes * 60_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
+function runChild(command, args, env = process.env) {
+  const r = spawnSync(command, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMinutes * 60_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
   const last = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (r.status === 0 && last) return JSON.parse(last);
   const timedOut = r.signal === 'SIGKILL' || /ETIMEDOUT/.test(r.error?.message ?? '');
@@ -99,10 +104,15 @@ function runChild(command, args) {
   return { error: `${why}${tail ? `: ${tail}` : ''}` };
 }
 
+// PyTorch's environment: the OpenMP build of OpenBLAS first on the loader path when Debian has it.
+const torchEnv = existsSync(path.join(OPENBLAS_OPENMP, 'libopenblas.so.0'))
+  ? { ...process.env, LD_LIBRARY_PATH: [OPENBLAS_OPENMP, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') }
+  : process.env;
+
 /** PyTorch's version, or why the PyTorch column is skipped. */
 function torchStatus() {
   if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
-  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', env: torchEnv });
   if (r.status !== 0) return { skipped: `${PYTHON} cannot import torch (${(r.stderr ?? '').trim().split('\n').pop()})` };
   return { version: r.stdout.trim() };
 }
@@ -152,7 +162,7 @@ for (const w of selected) {
     if (impl === 'c' && torch.skipped) continue;
     process.stderr.write(`workload ${w.id} ${w.name}, ${impl}… `);
     const r = impl === 'c'
-      ? runChild(PYTHON, [path.join(here, 'torch_bench.py'), '--workload', String(w.id), '--threads', String(threads), ...perRun])
+      ? runChild(PYTHON, [path.join(here, 'torch_bench.py'), '--workload', String(w.id), '--threads', String(threads), ...perRun], torchEnv)
       : runChild(process.execPath, [runOne, '--workload', String(w.id), '--impl', impl, ...common, ...perRun]);
     runs.push({ workload: w.id, impl, ...r });
     process.stderr.write(r.error ? `FAILED\n  ${r.error.replace(/\n/g, '\n  ')}\n` : `train ${Math.round(r.train.samplesPerSecond)} samples/s\n`);
@@ -173,8 +183,11 @@ for (const w of selected) {
 
 const rows = tableRows(selected, runs);
 const threadsUsed = runs.find((r) => r.impl !== 'c' && r.threads)?.threads ?? threads;
+const backendDetail = runs.find((r) => r.impl !== 'c' && r.detail)?.detail;
 console.log(`\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}`);
-console.log(`backends: a, b = tfjs ${values.backend} ×${threadsUsed} threads; c = ${torch.version ? `PyTorch ${torch.version} CPU ×${threads} threads` : `skipped (${torch.skipped})`}`);
+const ours = values.backend === 'blas' ? `mlp-blocks blas (${backendDetail ?? 'wasm + OpenBLAS'})` : `tfjs ${values.backend} ×${threadsUsed} threads`;
+const theirs = torch.version ? `PyTorch ${torch.version} CPU ×${threads} threads${torchEnv === process.env ? '' : ' (OpenMP OpenBLAS)'}` : `skipped (${torch.skipped})`;
+console.log(`backends: a, b = ${ours}; c = ${theirs}`);
 console.log(`batch 128, float32; medians of ${windows} windows of ${steps} steps after ${warmup} warm-up steps; samples/s; RSS = peak of each run's process`);
 console.log('a = mlp-blocks (trainStep + AdamW), b = plain tf.layers (trainOnBatch + Adam: tfjs has no AdamW), c = PyTorch (AdamW)\n');
 console.log(formatTable(rows));

@@ -16,15 +16,15 @@ function requireRegistered(name: ConcreteBackend, tfjsName: string, packageName:
   }
 }
 
-const nodeOnly = (name: ConcreteBackend, packageName: string): Provider => ({
+const nodeOnly = (name: ConcreteBackend, packageName: string, tfjsName = 'tensorflow', what = 'native TensorFlow'): Provider => ({
   name,
-  tfjsName: 'tensorflow',
+  tfjsName,
   packageName,
   prepare: async () => {
     throw new BackendUnavailableError(
       name,
       'unsupported-platform',
-      `${packageName} is native TensorFlow for Node; it cannot run in a browser`,
+      `${packageName} is ${what} for Node; it cannot run in a browser`,
       'use webgpu or wasm in the browser',
     );
   },
@@ -79,6 +79,7 @@ export function browserPlatform(): Platform {
       },
       cuda: nodeOnly('cuda', '@tensorflow/tfjs-node-gpu'),
       tensorflow: nodeOnly('tensorflow', '@tensorflow/tfjs-node'),
+      blas: nodeOnly('blas', '@mlp-blocks/backend-blas', 'wasm', 'a native OpenBLAS addon'),
     },
   };
 }

@@ -59,6 +59,10 @@ async function capturingWarnings<T>(run: () => Promise<T>): Promise<{ value: T; 
   }
 }
 
+// The backend `useBackend` last brought up, so the report can restore it exactly (`blas` and `wasm` share
+// tfjs's wasm backend and differ only in its kernels).
+let lastActivated: { platform: Platform; name: ConcreteBackend; options: UseBackendOptions } | null = null;
+
 async function activate(
   platform: Platform,
   name: ConcreteBackend,
@@ -100,6 +104,7 @@ async function activate(
     throw e;
   }
   const details = [detail, more].filter((d): d is string => !!d);
+  lastActivated = { platform, name, options };
   return {
     name,
     tfjsName: provider.tfjsName,
@@ -135,6 +140,7 @@ export async function useBackendOn(platform: Platform, name: BackendName, option
  */
 export async function backendReportOn(platform: Platform, options: UseBackendOptions = {}): Promise<BackendReport> {
   const before = tf.engine().backendName ?? null;
+  const restore = lastActivated?.platform.kind === platform.kind ? lastActivated : null;
   const versions = await platform.versions();
   const backends: BackendStatus[] = [];
   for (const name of REPORT_ORDER) {
@@ -154,7 +160,11 @@ export async function backendReportOn(platform: Platform, options: UseBackendOpt
       backends.push({ ...base, usable: false, kind: e.kind, reason: e.reason, ...(e.fix ? { fix: e.fix } : {}) });
     }
   }
-  if (before) await capturingWarnings(() => tf.setBackend(before));
+  if (restore && before === platform.providers[restore.name].tfjsName) {
+    await activate(platform, restore.name, restore.options).catch(() => capturingWarnings(() => tf.setBackend(before)));
+  } else if (before) {
+    await capturingWarnings(() => tf.setBackend(before));
+  }
   const autoTakes = (b: BackendStatus) => b.usable && (!b.software || options.allowSoftwareGpu === true);
   const usable = new Set(backends.filter(autoTakes).map((b) => b.name));
   return {

@@ -1,6 +1,7 @@
 // Backend selection for Node: loads the backend packages itself (all optional), runs wasm multithreaded on
 // request, WebGPU through Dawn, and native TensorFlow (CPU or CUDA) through tfjs-node(-gpu).
 import * as tf from '@tensorflow/tfjs-core';
+import { blasProvider, releaseBlas } from './blas.js';
 import { browserPlatform } from './browser.js';
 import { ensureNavigatorGpu } from './dawn.js';
 import { backendReportOn, formatBackendReport, type Platform, useBackendOn } from './engine.js';
@@ -23,6 +24,22 @@ interface WebGpuPackage {
   WebGPUBackend: new (device: unknown, adapterInfo?: unknown) => tf.KernelBackend;
 }
 
+// Loads stock wasm; with threads > 1 (and wasm not yet started) the threaded build.
+async function prepareWasm(options: UseBackendOptions): Promise<void> {
+  const wanted = options.threads ?? 1;
+  const running = wasmThreadsInUse();
+  if (running !== undefined && running !== wanted && options.threads !== undefined) {
+    throw new BackendUnavailableError(
+      'wasm',
+      'init-failed',
+      `wasm already runs with ${running} thread(s) in this process; the thread count is fixed when it first starts`,
+      `choose threads before the first use of wasm (asked for ${wanted})`,
+    );
+  }
+  await loadOptional('wasm', '@tensorflow/tfjs-backend-wasm');
+  if (running === undefined && wanted > 1) await startThreadedWasm(wanted);
+}
+
 function nodePlatform(): Platform {
   const universal = browserPlatform().providers;
   return {
@@ -39,18 +56,8 @@ function nodePlatform(): Platform {
       wasm: {
         ...universal.wasm,
         prepare: async (options) => {
-          const wanted = options.threads ?? 1;
-          const running = wasmThreadsInUse();
-          if (running !== undefined && running !== wanted && options.threads !== undefined) {
-            throw new BackendUnavailableError(
-              'wasm',
-              'init-failed',
-              `wasm already runs with ${running} thread(s) in this process; the thread count is fixed when it first starts`,
-              `choose threads before the first use of wasm (asked for ${wanted})`,
-            );
-          }
-          await loadOptional('wasm', '@tensorflow/tfjs-backend-wasm');
-          if (running === undefined && wanted > 1) await startThreadedWasm(wanted);
+          releaseBlas();
+          await prepareWasm(options);
           return {};
         },
         verify: async () => {
@@ -76,6 +83,8 @@ function nodePlatform(): Platform {
       },
       cuda: cudaProvider(),
       tensorflow: tensorflowProvider(),
+      // OpenBLAS threads come from `threads`; the wasm part it builds on stays single-threaded.
+      blas: blasProvider(() => prepareWasm({})),
     },
   };
 }
@@ -83,7 +92,8 @@ function nodePlatform(): Platform {
 /**
  * Makes tfjs run on `name` and resolves when it does; rejects with a {@link BackendUnavailableError} saying why
  * it cannot and what fixes it. `auto` takes the first usable of cuda → webgpu → wasm → cpu. Backend packages are
- * optional dependencies, loaded here on demand. `threads > 1` starts multithreaded wasm.
+ * optional dependencies, loaded here on demand. `threads > 1` starts multithreaded wasm. `blas` (by name only)
+ * runs wasm with `@mlp-blocks/backend-blas`'s OpenBLAS kernels; `useBackend('wasm')` switches them off again.
  */
 export function useBackend(name: BackendName = 'auto', options: UseBackendOptions = {}): Promise<BackendChoice> {
   return useBackendOn(nodePlatform(), name, options);

@@ -1,13 +1,20 @@
-/** Every name `useBackend` accepts. `auto` picks the first usable of {@link AUTO_ORDER}. */
-export const BACKEND_NAMES = ['auto', 'wasm', 'cpu', 'webgpu', 'cuda', 'tensorflow'] as const;
+/**
+ * Every name `useBackend` accepts. `auto` picks the first usable of {@link AUTO_ORDER}. `blas` is tfjs's wasm
+ * backend with its matrix products, leading-axis reductions and AdamW update on OpenBLAS through the native
+ * addon of `@mlp-blocks/backend-blas` (Node only, opt-in by name).
+ */
+export const BACKEND_NAMES = ['auto', 'wasm', 'cpu', 'webgpu', 'cuda', 'tensorflow', 'blas'] as const;
 /** A name accepted by `useBackend`. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 /** A backend the report describes (everything but `auto`). */
 export type ConcreteBackend = Exclude<BackendName, 'auto'>;
-/** The order `auto` tries: the fastest that can start here wins. */
+/**
+ * The order `auto` tries: the fastest that can start here wins. `blas` is left out: it replaces kernels of the
+ * wasm backend process-wide and needs a compiled addon, so it is chosen by name.
+ */
 export const AUTO_ORDER: readonly ConcreteBackend[] = ['cuda', 'webgpu', 'wasm', 'cpu'];
-/** Report order: `auto`'s order, then the CPU build of TensorFlow. */
-export const REPORT_ORDER: readonly ConcreteBackend[] = ['cuda', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+/** Report order: `auto`'s order with the CPU build of TensorFlow after cuda and `blas` before wasm. */
+export const REPORT_ORDER: readonly ConcreteBackend[] = ['cuda', 'tensorflow', 'webgpu', 'blas', 'wasm', 'cpu'];
 
 /** Why a backend is not usable, as a category a program can branch on. */
 export type UnavailableKind =
@@ -67,7 +74,8 @@ export interface BackendChoice {
 export interface UseBackendOptions {
   /**
    * wasm threads. Node: 1 (default) runs the stock single-threaded build; more starts the threaded build from
-   * real worker files. Browser: passed to the stock backend (needs cross-origin isolation).
+   * real worker files. Browser: passed to the stock backend (needs cross-origin isolation). For `blas`: the
+   * OpenBLAS threads (default: one per core); its wasm part stays single-threaded.
    */
   threads?: number;
   /**
