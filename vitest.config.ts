@@ -30,6 +30,7 @@ export default defineConfig({
         'packages/blocks-mixer',
         'packages/datasets',
         'packages/train',
+        'packages/backend-blas',
       ].map((dir) => ({
         test: {
           name: dir.replace('packages/', ''),

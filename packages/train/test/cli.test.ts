@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     expect(info.blocks).toContain('ResidualMlpBlock');
     expect(info.models).toEqual(expect.arrayContaining(['conventional', 'gmlp', 'hourglass', 'mixer', 'resmlp', 'tsmixer']));
     // the backend report travels with it: every backend, usable or with its reason
-    expect(info.report.backends.map((b: { name: string }) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(info.report.backends.map((b: { name: string }) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'blas', 'wasm', 'cpu']);
     expect(info.report.backends.find((b: { name: string }) => b.name === 'cuda')).toMatchObject({ usable: false, kind: 'no-binding' });
   });
 

@@ -71,7 +71,7 @@ describe('backendReport (Node)', () => {
     await useBackend('cpu');
     const report = await backendReport();
     expect(report.platform).toBe('node');
-    expect(report.backends.map((b) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(report.backends.map((b) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'blas', 'wasm', 'cpu']);
     const byName = Object.fromEntries(report.backends.map((b) => [b.name, b]));
     expect(byName['cpu']!.usable).toBe(true);
     expect(byName['wasm']!.usable).toBe(true);
@@ -79,6 +79,9 @@ describe('backendReport (Node)', () => {
     expect(byName['tensorflow']).toMatchObject({ usable: false, kind: 'no-binding' });
     expect(byName['webgpu']).toMatchObject({ usable: true, software: true });
     expect(byName['webgpu']!.detail).toMatch(/llvmpipe/);
+    // this workspace builds @mlp-blocks/backend-blas (found from the application's folder, not core's)
+    expect(byName['blas']).toMatchObject({ usable: true, tfjsName: 'wasm' });
+    expect(byName['blas']!.detail).toMatch(/^wasm with OpenBLAS products \(\w+ kernels, \d+ thread\(s\)\)/);
     expect(report.auto).toBe('wasm');
     expect(report.active).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');

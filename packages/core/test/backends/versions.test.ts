@@ -53,7 +53,7 @@ describe('tfjs version agreement', () => {
         return {};
       },
     });
-    const refuse = (name: 'webgpu' | 'cuda' | 'tensorflow') => ({
+    const refuse = (name: 'webgpu' | 'cuda' | 'tensorflow' | 'blas') => ({
       name,
       tfjsName: name,
       packageName: `x-${name}`,
@@ -70,6 +70,7 @@ describe('tfjs version agreement', () => {
         webgpu: refuse('webgpu'),
         cuda: refuse('cuda'),
         tensorflow: refuse('tensorflow'),
+        blas: refuse('blas'),
       },
     };
     await expect(useBackendOn(platform, 'wasm')).rejects.toThrow(

@@ -1,0 +1,250 @@
+// The OpenBLAS kernels against the stock wasm kernels they replace and against an independent float64
+// reference: products for every transpose and batch layout, leading-axis reductions (bit-identical), the AdamW
+// kernel (bit-identical to the tensor formula), fall-backs, errors and tensor bookkeeping.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { FUSED_ADAMW_KERNEL, productsTransposeFree } from '@mlp-blocks/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlasUnavailableError, blasProductsEnabled, disableBlasProducts, enableBlasProducts } from '../src/index.js';
+import { loadAddon } from '../src/addon.js';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+});
+afterAll(() => disableBlasProducts());
+
+/** Runs `f` on the stock kernels and on the BLAS kernels; returns both results as Float32Arrays. */
+function both(f: () => tf.Tensor): { stock: Float32Array; blas: Float32Array; shape: number[] } {
+  disableBlasProducts();
+  const s = tf.tidy(f);
+  enableBlasProducts();
+  const b = tf.tidy(f);
+  expect(b.shape).toEqual(s.shape);
+  const out = { stock: s.dataSync() as Float32Array, blas: b.dataSync() as Float32Array, shape: b.shape };
+  tf.dispose([s, b]);
+  return out;
+}
+
+/** Plain float64 batched product with broadcasting of a single-matrix side: the independent reference. */
+function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): Float64Array {
+  const av = a.dataSync();
+  const bv = b.dataSync();
+  const [ar, ac] = a.shape.slice(-2) as [number, number];
+  const [br, bc] = b.shape.slice(-2) as [number, number];
+  const m = ta ? ac : ar;
+  const k = ta ? ar : ac;
+  const n = tb ? br : bc;
+  const batchA = av.length / (ar * ac);
+  const batchB = bv.length / (br * bc);
+  const batch = Math.max(batchA, batchB);
+  const out = new Float64Array(batch * m * n);
+  for (let z = 0; z < batch; z++) {
+    const ao = (batchA === 1 ? 0 : z) * ar * ac;
+    const bo = (batchB === 1 ? 0 : z) * br * bc;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += av[ao + (ta ? p * ac + i : i * ac + p)]! * bv[bo + (tb ? j * bc + p : p * bc + j)]!;
+        out[z * m * n + i * n + j] = s;
+      }
+    }
+  }
+  return out;
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-4): void {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) / (1 + Math.abs(expected[i]!)));
+  expect(worst).toBeLessThan(tol);
+}
+
+describe('BLAS products', () => {
+  const cases: Array<[string, number[], number[], boolean, boolean]> = [
+    ['2-D plain', [37, 19], [19, 23], false, false],
+    ['2-D transposeA', [19, 37], [19, 23], true, false],
+    ['2-D transposeB', [37, 19], [23, 19], false, true],
+    ['2-D both transposed', [19, 37], [23, 19], true, true],
+    ['batched, same batch', [3, 8, 5], [3, 7, 5], false, true],
+    ['batched a, single b (broadcast)', [4, 6, 5], [1, 5, 9], false, false],
+    ['single a, batched b (broadcast)', [6, 5], [4, 5, 9], false, false],
+    ['rank 4 with two batch axes', [2, 3, 5, 4], [2, 3, 5, 6], true, false],
+    ['a vector-shaped product (m = 1)', [1, 64], [64, 1], false, false],
+  ];
+  for (const [name, sa, sb, ta, tb] of cases) {
+    it(`${name}: agrees with the stock kernel and a float64 reference`, () => {
+      const a = tf.randomNormal(sa, 0, 1, 'float32', 1);
+      const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
+      // the transposed layouts above are given as stored; swap them back for the flags
+      const { stock, blas, shape } = both(() => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, ta, tb));
+      expectClose(blas, stock);
+      expectClose(blas, reference(a, b, ta, tb));
+      expect(shape.slice(-2)).toEqual([ta ? sa.at(-1)! : sa.at(-2)!, tb ? sb.at(-2)! : sb.at(-1)!]);
+      tf.dispose([a, b]);
+    });
+  }
+
+  it('an empty inner dimension gives zeros (the stock kernel leaves its output uninitialised there)', () => {
+    const { blas } = both(() => tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 4])));
+    expect(Array.from(blas)).toEqual(new Array(12).fill(0));
+  });
+
+  it('fused product with a bias and relu is computed by BLAS; other activations fall back to the stock kernel', () => {
+    const a = tf.randomNormal([16, 12], 0, 1, 'float32', 3);
+    const w = tf.randomNormal([12, 10], 0, 1, 'float32', 4);
+    const bias = tf.randomNormal([10], 0, 1, 'float32', 5);
+    for (const activation of ['linear', 'relu', 'elu', 'sigmoid'] as const) {
+      const { stock, blas } = both(() => tf.fused.matMul({ a, b: w, bias, activation }));
+      expectClose(blas, stock, 1e-5);
+    }
+    const ref = reference(a, w, false, false);
+    const bv = bias.dataSync();
+    const relu = both(() => tf.fused.matMul({ a, b: w, bias, activation: 'relu' })).blas;
+    expectClose(relu, ref.map((v, i) => Math.max(0, v + bv[i % 10]!)));
+    tf.dispose([a, w, bias]);
+  });
+
+  it('gradients of a product (transposed operands inside) match the stock kernels', () => {
+    const x = tf.randomNormal([32, 20], 0, 1, 'float32', 6);
+    const w = tf.randomNormal([20, 8], 0, 1, 'float32', 7);
+    const grads = (which: 0 | 1) => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D))))([x, w])[which]!;
+    expectClose(both(() => grads(0)).blas, both(() => grads(0)).stock);
+    expectClose(both(() => grads(1)).blas, both(() => grads(1)).stock);
+    tf.dispose([x, w]);
+  });
+
+  it('leaves no tensor and no wasm memory behind', () => {
+    enableBlasProducts();
+    const a = tf.randomNormal([64, 48]);
+    const b = tf.randomNormal([48, 32]);
+    tf.dispose(tf.tidy(() => tf.matMul(a, b))); // warm
+    const before = tf.memory();
+    for (let i = 0; i < 20; i++) tf.dispose(tf.tidy(() => tf.add(tf.sum(tf.matMul(a, b)), tf.sum(tf.mean(a, 0)))));
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    tf.dispose([a, b]);
+  });
+});
+
+describe('leading-axis reductions', () => {
+  const cases: Array<[string, number[], number | number[], boolean]> = [
+    ['batch-norm statistics [128, 1150] over axis 0', [128, 1150], 0, false],
+    ['[4, 5, 6] over axes 0 and 1', [4, 5, 6], [0, 1], false],
+    ['[7, 3] over axis 0, keepDims', [7, 3], 0, true],
+    ['[6, 9] over the last axis (stock kernel)', [6, 9], 1, false],
+    ['[6, 9] over both axes (stock kernel)', [6, 9], [0, 1], false],
+    ['negative axis -2 of [5, 4]', [5, 4], -2, false],
+  ];
+  for (const [name, shape, axis, keepDims] of cases) {
+    it(`${name}: bit-identical to the stock kernels`, () => {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 8);
+      for (const op of [tf.sum, tf.mean]) {
+        const { stock, blas, shape: outShape } = both(() => op(x, axis, keepDims));
+        expect(Array.from(blas)).toEqual(Array.from(stock));
+        expect(outShape).toEqual(op(x, axis, keepDims).shape);
+      }
+      tf.dispose(x);
+    });
+  }
+
+  it('a column mean is the hand-computed one', () => {
+    enableBlasProducts();
+    const m = tf.tidy(() => tf.mean(tf.tensor2d([[1, 2], [3, 6], [5, 10]]), 0));
+    expect(Array.from(m.dataSync())).toEqual([3, 6]);
+    m.dispose();
+  });
+
+  it('int32 sums keep the stock kernel and its dtype', () => {
+    const { stock, blas } = both(() => tf.cast(tf.sum(tf.tensor2d([[1, 2], [3, 4]], undefined, "int32"), 0), "float32"));
+    expect(Array.from(blas)).toEqual([4, 6]);
+    expect(Array.from(stock)).toEqual([4, 6]);
+  });
+});
+
+describe('the AdamW kernel', () => {
+  // The tensor formula train's AdamW runs without the kernel; JS numbers become float32 scalars as there.
+  function tensorAdamW(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: { lr: number; b1: number; b2: number; eps: number; wd: number; t: number }) {
+    const bc1 = 1 - o.b1 ** o.t;
+    const bc2 = 1 - o.b2 ** o.t;
+    const m2 = tf.add(tf.mul(m, o.b1), tf.mul(g, 1 - o.b1));
+    const v2 = tf.add(tf.mul(v, o.b2), tf.mul(tf.square(g), 1 - o.b2));
+    const decayed = o.wd > 0 ? tf.mul(p, 1 - o.lr * o.wd) : p;
+    const denom = tf.add(tf.sqrt(tf.div(v2, bc2)), o.eps);
+    return [tf.sub(decayed, tf.mul(tf.div(m2, denom), o.lr / bc1)), m2, v2];
+  }
+
+  for (const wd of [0.01, 0]) {
+    it(`is bit-identical to the tensor formula (weight decay ${wd})`, () => {
+      enableBlasProducts();
+      const o = { lr: 3e-3, b1: 0.9, b2: 0.999, eps: 1e-8, wd, t: 7 };
+      const f = Math.fround;
+      const scalars = [f(o.b1), f(1 - o.b1), f(o.b2), f(1 - o.b2), o.wd > 0 ? f(1 - o.lr * o.wd) : Number.NaN, f(1 - o.b2 ** o.t), f(o.eps), f(o.lr / (1 - o.b1 ** o.t))];
+      const [p, g, m] = [1, 2, 3].map((s) => tf.randomNormal([1000, 37], 0, 1, 'float32', s));
+      const v = tf.abs(tf.randomNormal([1000, 37], 0, 1, 'float32', 4));
+      const expected = tf.tidy(() => tensorAdamW(p!, g!, m!, v, o));
+      const actual = tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param: p!, grad: g!, m: m!, v }, { scalars } as never) as tf.Tensor[];
+      for (let i = 0; i < 3; i++) expect(Array.from(actual[i]!.dataSync())).toEqual(Array.from(expected[i]!.dataSync()));
+      tf.dispose([p!, g!, m!, v, ...expected, ...actual]);
+    });
+  }
+
+  it('rejects inputs of different shapes, naming the input', () => {
+    enableBlasProducts();
+    const p = tf.zeros([4]);
+    const g = tf.zeros([5]);
+    expect(() => tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param: p, grad: g, m: p, v: p }, { scalars: [0, 0, 0, 0, 0, 1, 0, 0] } as never)).toThrow(
+      /MlpBlocksFusedAdamW: input grad must be float32 of shape \[4\]/,
+    );
+    tf.dispose([p, g]);
+  });
+});
+
+describe('switching and errors', () => {
+  it('enable registers the kernels and the transpose-free flag; disable restores the stock kernels exactly', () => {
+    disableBlasProducts();
+    const stock = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
+    expect(tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')).toBeUndefined();
+    const info = enableBlasProducts({ threads: 1 });
+    expect(info.threads).toBe(1);
+    expect(info.config).toMatch(/OpenBLAS/);
+    expect(blasProductsEnabled()).toBe(true);
+    expect(productsTransposeFree()).toBe(true);
+    expect(tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc).not.toBe(stock);
+    expect(tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')).toBeDefined();
+    enableBlasProducts({ threads: 2 }); // idempotent, changes only the thread count
+    disableBlasProducts();
+    expect(tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc).toBe(stock);
+    expect(tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')).toBeUndefined();
+    expect(productsTransposeFree()).toBe(false);
+  });
+
+  it('a bad thread count names the option and the value', () => {
+    expect(() => enableBlasProducts({ threads: 0 })).toThrow(/enableBlasProducts: threads must be a positive integer, received 0/);
+    expect(() => enableBlasProducts({ threads: 1.5 })).toThrow(/received 1\.5/);
+  });
+
+  it('a missing addon is a BlasUnavailableError naming the file and the fix', () => {
+    const error = (() => {
+      try {
+        loadAddon('/nonexistent/build/Release/blas.node');
+        return null;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(BlasUnavailableError);
+    expect((error as BlasUnavailableError).reason).toBe('the native addon /nonexistent/build/Release/blas.node was not built');
+    expect((error as BlasUnavailableError).fix).toMatch(/apt-get install g\+\+ libopenblas-dev.*npm rebuild @mlp-blocks\/backend-blas/);
+  });
+
+  it('the addon checks its arguments and says which one is wrong', () => {
+    const addon = loadAddon();
+    const f = (n: number) => new Float32Array(n);
+    expect(() => addon.gemm(f(5), f(6), f(4), 1, 2, 2, 3, false, false, false, false, null, false)).toThrow(/gemm: a has 5 values, fewer than the 6 the shapes need/);
+    expect(() => addon.gemm(f(6), f(6), f(4), 1, 2, 2, 3, false, false, false, false, f(3), false)).toThrow(/gemm: bias has 3 values but the product has 2 columns/);
+    expect(() => addon.gemm([1] as never, f(6), f(4), 1, 2, 2, 3, false, false, false, false, null, false)).toThrow(/argument a must be a Float32Array/);
+    expect(() => addon.adamw(f(3), f(3), f(2), f(3), f(3), f(3), f(3), [])).toThrow(/adamw: m has 2 values but param has 3/);
+    expect(() => addon.reduceRows(f(5), f(3), 2, 3, true)).toThrow(/reduceRows: 5 values cannot be 2 rows of 3/);
+  });
+});
