@@ -4,7 +4,7 @@
 // npm-installs only the tarballs that case needs plus the tfjs peers from the registry, and runs an example
 // that trains on wasm, saves and reloads. Exits non-zero if any step of any case fails.
 //
-//   node scripts/consumer/run.mjs [case …]      cases: hourglass gmlp mixer train+datasets (default: all)
+//   node scripts/consumer/run.mjs [case …]      cases: hourglass gmlp mixer train+datasets backend-blas (default: all)
 //   MLP_BLOCKS_KEEP_CONSUMER=1 keeps the scratch directories.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,6 +24,7 @@ const DIRS = {
   '@mlp-blocks/mixer': 'packages/blocks-mixer',
   '@mlp-blocks/datasets': 'packages/datasets',
   '@mlp-blocks/train': 'packages/train',
+  '@mlp-blocks/backend-blas': 'packages/backend-blas',
 };
 /** Each case: the packages a user would name, and the example it runs. */
 const CASES = [
@@ -31,6 +32,8 @@ const CASES = [
   { name: 'gmlp', wants: ['@mlp-blocks/gmlp'], example: 'gmlp.mjs' },
   { name: 'mixer', wants: ['@mlp-blocks/mixer'], example: 'mixer.mjs' },
   { name: 'train+datasets', wants: ['@mlp-blocks/train', '@mlp-blocks/datasets'], example: 'train-datasets.mjs' },
+  // Its install script compiles the OpenBLAS addon in the scratch project (needs g++ and libopenblas-dev).
+  { name: 'backend-blas', wants: ['@mlp-blocks/backend-blas', '@mlp-blocks/hourglass'], example: 'backend-blas.mjs' },
 ];
 const INSTALL_TIMEOUT_MS = 240_000;
 const RUN_TIMEOUT_MS = 180_000;
