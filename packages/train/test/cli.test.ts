@@ -71,12 +71,12 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     expect(r.stdout).toMatch(/^backend\s+wasm \(SIMD on, 1 thread\(s\)\)$/m); // auto skips the software WebGPU adapter
     const bad = run('info', '--backend', 'gpu');
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toMatch(/--backend <name>' argument 'gpu' is invalid\. --backend must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, received "gpu"/);
+    expect(bad.stderr).toMatch(/--backend <name>' argument 'gpu' is invalid\. --backend must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, blas, received "gpu"/);
   });
 
   it('rejects an unknown backend with the value received', () => {
     const r = run('info', '--backend', 'tpu');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, received "tpu"');
+    expect(r.stderr).toContain('must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, blas, received "tpu"');
   });
 });

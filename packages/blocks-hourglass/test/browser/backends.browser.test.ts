@@ -76,10 +76,12 @@ describe.skipIf(!hasChromium)('backends in headless chromium', () => {
     }
   });
 
-  it("the browser report says native TensorFlow cannot run in a page and what auto picks", () => {
+  it("the browser report says native TensorFlow and the OpenBLAS addon cannot run in a page, and what auto picks", () => {
     const byName = Object.fromEntries(report!.backends.map((b) => [b.name, b]));
     expect(byName['cuda']).toMatchObject({ usable: false, kind: 'unsupported-platform' });
     expect(byName['tensorflow']).toMatchObject({ usable: false, kind: 'unsupported-platform' });
+    expect(byName['blas']).toMatchObject({ usable: false, kind: 'unsupported-platform' });
+    expect(byName['blas']!.reason).toMatch(/@mlp-blocks\/backend-blas is a native OpenBLAS addon for Node; it cannot run in a browser/);
     expect(byName['wasm']).toMatchObject({ usable: true });
     expect(byName['webgpu']).toMatchObject({ usable: true });
     expect(['webgpu', 'wasm']).toContain(report!.auto);
