@@ -2,32 +2,38 @@
 // total wall time per kernel kind and the count of kernels per step. Kernel times on wasm are wall-clock
 // around each synchronous kernel call, so they add up to the step minus JS/engine overhead.
 // Run: pnpm -s turbo run build --output-logs=errors-only && node bench/profile-step.mjs [--model hourglass-fixed --threads 1 --steps 5]
+//      node bench/profile-step.mjs --workload 4 --backend blas    (a workload of the suite, with its data and loss)
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@mlp-blocks/core/backends/node';
 import '@mlp-blocks/hourglass';
-import { AdamW, buildSeeded, mse, resolveModelArg, trainStep } from '@mlp-blocks/train';
+import { AdamW, buildSeeded, mse, resolveModelArg, softmaxCrossEntropy, trainStep } from '@mlp-blocks/train';
+import { makeBatch, workload } from './workloads.mjs';
 
 const { values } = parseArgs({ options: {
   model: { type: 'string', default: 'hourglass-fixed' }, backend: { type: 'string', default: 'wasm' },
   threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '128' },
+  workload: { type: 'string' },
 } });
 await useBackend(values.backend, { threads: Number(values.threads) });
 const batch = Number(values.batch);
-const spec = { inputDim: 784, outputDim: 784, ...resolveModelArg(values.model) };
+const w = values.workload === undefined ? undefined : workload(Number(values.workload));
+const spec = w ? w.spec : { inputDim: 784, outputDim: 784, ...resolveModelArg(values.model) };
 const net = buildSeeded(spec, 0);
-const x = tf.randomUniform([batch, 784], 0, 1, 'float32', 1);
+const { x, y } = w ? makeBatch(w) : { x: tf.randomUniform([batch, 784], 0, 1, 'float32', 1), y: undefined };
+const target = y ?? x;
+const loss = w?.loss === 'softmaxCrossEntropy' ? softmaxCrossEntropy : mse;
 const opt = new AdamW({ learningRate: 1e-4 });
 const vars = net.trainableWeights.map((w) => w.read());
 let step = 0;
-for (let i = 0; i < 3; i++) await trainStep(net, vars, opt, mse, x, x, 0, step++);
+for (let i = 0; i < 3; i++) await trainStep(net, vars, opt, loss, x, target, 0, step++);
 const steps = Number(values.steps);
 const byKernel = new Map();
 let wall = 0;
 let kernels = 0;
 for (let i = 0; i < steps; i++) {
   const t0 = performance.now();
-  const info = await tf.profile(async () => { await trainStep(net, vars, opt, mse, x, x, 0, step++); });
+  const info = await tf.profile(async () => { await trainStep(net, vars, opt, loss, x, target, 0, step++); });
   wall += performance.now() - t0;
   for (const k of info.kernels) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
