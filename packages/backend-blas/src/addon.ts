@@ -33,6 +33,8 @@ export interface BlasAddon {
     scalars: number[],
   ): void;
   reduceRows(x: Float32Array, out: Float32Array, rows: number, cols: number, mean: boolean): void;
+  gelu(x: Float32Array, out: Float32Array): void;
+  geluGrad(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
   setThreads(threads: number): void;
   describe(): { config: string; core: string; threads: number };
 }

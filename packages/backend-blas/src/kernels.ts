@@ -2,7 +2,7 @@
 // The stock kernels stay registered underneath: shapes or options the addon does not cover go to them.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { FUSED_ADAMW_KERNEL, type FusedAdamWAttrs } from '@mlp-blocks/core';
+import { FUSED_ADAMW_KERNEL, type FusedAdamWAttrs, GELU_GRAD_KERNEL, GELU_KERNEL } from '@mlp-blocks/core';
 import type { BlasAddon } from './addon.js';
 
 type Inputs = Record<string, tf.TensorInfo | undefined>;
@@ -104,6 +104,37 @@ export function adamwKernel(addon: BlasAddon): tf.KernelConfig {
     return outs;
   };
   return { kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+}
+
+/** Core's GELU kernels (exact erf) in one C pass each, forward and gradient. */
+export function geluKernels(addon: BlasAddon): tf.KernelConfig[] {
+  const float32 = (name: string, inputs: Record<string, tf.TensorInfo>) => {
+    for (const [key, t] of Object.entries(inputs)) {
+      if (t.dtype !== 'float32') throw new Error(`${name}: input ${key} must be float32, received ${t.dtype}`);
+    }
+  };
+  const forward = (args: KernelArgs): tf.TensorInfo => {
+    const x = args.inputs['x']!;
+    float32(GELU_KERNEL, { x });
+    const out = args.backend.makeOutput(x.shape, 'float32');
+    addon.gelu(args.backend.typedArrayFromHeap(x) as Float32Array, args.backend.typedArrayFromHeap(out) as Float32Array);
+    return out;
+  };
+  const gradient = (args: KernelArgs): tf.TensorInfo => {
+    const { x, dy } = args.inputs as Record<string, tf.TensorInfo>;
+    float32(GELU_GRAD_KERNEL, { x: x!, dy: dy! });
+    if (!tf.util.arraysEqual(x!.shape, dy!.shape)) {
+      throw new Error(`${GELU_GRAD_KERNEL}: dy has shape [${dy!.shape.join(', ')}] but x has [${x!.shape.join(', ')}]`);
+    }
+    const dx = args.backend.makeOutput(x!.shape, 'float32');
+    const view = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array;
+    addon.geluGrad(view(x!), view(dy!), view(dx));
+    return dx;
+  };
+  return [
+    { kernelName: GELU_KERNEL, backendName: 'wasm', kernelFunc: forward as unknown as tf.KernelFunc },
+    { kernelName: GELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: gradient as unknown as tf.KernelFunc },
+  ];
 }
 
 /** Kernel configs for the wasm backend that call `addon`, falling back to `stock` where it does not apply. */

@@ -1,8 +1,8 @@
 // Switches the wasm backend's matrix products between the stock kernels and OpenBLAS.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon.js';
-import { FUSED_ADAMW_KERNEL, setTransposeFreeProducts } from '@mlp-blocks/core';
-import { adamwKernel, blasKernels } from './kernels.js';
+import { FUSED_ADAMW_KERNEL, GELU_GRAD_KERNEL, GELU_KERNEL, setTransposeFreeProducts } from '@mlp-blocks/core';
+import { adamwKernel, blasKernels, geluKernels } from './kernels.js';
 
 const NAMES = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean];
 let stock: Record<string, tf.KernelConfig> | undefined;
@@ -23,11 +23,13 @@ export interface BlasInfo {
 }
 
 /**
- * Makes the wasm backend's matrix products (`BatchMatMul`, `_FusedMatMul`) run on OpenBLAS, reading and
- * writing the wasm heap in place; registers core's one-pass AdamW kernel in C; and tells core's ops that
- * transposed products are now as fast as plain ones (so gradients skip their explicit transposes). Needs `@tensorflow/tfjs-backend-wasm` imported (its kernels registered).
- * Products OpenBLAS does not cover (int32, general batch broadcasting, activations other than relu, PReLU)
- * still run on the stock kernels. Throws `BlasUnavailableError` when the addon is missing.
+ * Switches tfjs's wasm backend to the addon's kernels: matrix products (`BatchMatMul`, `_FusedMatMul`) on
+ * OpenBLAS and `Sum`/`Mean` over leading axes in C, all reading and writing the wasm heap in place; registers
+ * core's one-pass AdamW and GELU kernels; and tells core's ops that transposed products are as fast as plain
+ * ones (so gradients skip their explicit transposes). Needs `@tensorflow/tfjs-backend-wasm` imported (its
+ * kernels registered). What the addon does not cover (int32, general batch broadcasting, fused activations
+ * other than relu, PReLU, other reduction axes) still runs on the stock kernels. Idempotent: a second call only
+ * sets the thread count. Throws `BlasUnavailableError` when the addon is missing.
  */
 export function enableBlasProducts(options: BlasOptions = {}): BlasInfo {
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
@@ -46,7 +48,7 @@ export function enableBlasProducts(options: BlasOptions = {}): BlasInfo {
     }
     for (const name of NAMES) tf.unregisterKernel(name, 'wasm');
     for (const config of blasKernels(addon, found)) tf.registerKernel(config);
-    tf.registerKernel(adamwKernel(addon));
+    for (const config of [adamwKernel(addon), ...geluKernels(addon)]) tf.registerKernel(config);
     setTransposeFreeProducts('wasm');
     stock = found;
   }
@@ -60,7 +62,7 @@ export function disableBlasProducts(): void {
     tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(stock[name]!);
   }
-  tf.unregisterKernel(FUSED_ADAMW_KERNEL, 'wasm');
+  for (const name of [FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL]) tf.unregisterKernel(name, 'wasm');
   setTransposeFreeProducts(null);
   stock = undefined;
 }

@@ -3,7 +3,7 @@
 // kernel (bit-identical to the tensor formula), fall-backs, errors and tensor bookkeeping.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { FUSED_ADAMW_KERNEL, productsTransposeFree } from '@mlp-blocks/core';
+import { FUSED_ADAMW_KERNEL, GELU_GRAD_KERNEL, GELU_KERNEL, gelu, geluAutodiff, productsTransposeFree } from '@mlp-blocks/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlasUnavailableError, blasProductsEnabled, disableBlasProducts, enableBlasProducts } from '../src/index.js';
 import { loadAddon } from '../src/addon.js';
@@ -197,6 +197,76 @@ describe('the AdamW kernel', () => {
       /MlpBlocksFusedAdamW: input grad must be float32 of shape \[4\]/,
     );
     tf.dispose([p, g]);
+  });
+});
+
+describe('the GELU kernels', () => {
+  // Φ(x) with an erf accurate to ~1e-15 (W. J. Cody's rational approximations are overkill here: the series
+  // and continued fraction below, in float64, are enough to check float32 results).
+  function erf64(x: number): number {
+    const a = Math.abs(x);
+    let r: number;
+    if (a < 3) {
+      let term = a;
+      let sum = a;
+      for (let n = 1; n < 200; n++) {
+        term *= (-a * a) / n;
+        sum += term / (2 * n + 1);
+      }
+      r = (2 / Math.sqrt(Math.PI)) * sum;
+    } else {
+      let f = 0;
+      for (let n = 60; n >= 1; n--) f = (n / 2) / (a + f);
+      r = 1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / (a + f);
+    }
+    return x < 0 ? -r : r;
+  }
+  const values = Array.from({ length: 2001 }, (_, i) => (i - 1000) / 150);
+
+  it('forward and gradient match float64 GELU to float32 precision, and the stock formula to its 1.5e-7 erf error', () => {
+    enableBlasProducts();
+    const x = tf.tensor1d(values);
+    const dy = tf.tensor1d(values.map((_, i) => 1 + (i % 7) / 10));
+    const y = tf.engine().runKernel(GELU_KERNEL, { x }) as tf.Tensor;
+    const dx = tf.engine().runKernel(GELU_GRAD_KERNEL, { x, dy }) as tf.Tensor;
+    const yv = y.dataSync();
+    const dxv = dx.dataSync();
+    const dyv = dy.dataSync();
+    values.forEach((v, i) => {
+      const xv = Math.fround(v);
+      const cdf = 0.5 * (1 + erf64(xv / Math.SQRT2));
+      const pdf = Math.exp(-0.5 * xv * xv) / Math.sqrt(2 * Math.PI);
+      expect(Math.abs(yv[i]! - xv * cdf)).toBeLessThan(2e-6 * (1 + Math.abs(xv)));
+      expect(Math.abs(dxv[i]! - dyv[i]! * (cdf + xv * pdf))).toBeLessThan(4e-6);
+    });
+    const { stock, blas } = both(() => gelu(x));
+    expectClose(blas, stock, 1e-6);
+    tf.dispose([x, dy, y, dx]);
+  });
+
+  it("core's gelu runs the kernels when they are registered; its gradient agrees with autodiff of the formula", async () => {
+    const x = tf.randomNormal([64, 33], 0, 2, 'float32', 9);
+    const w = tf.randomNormal([64, 33], 0, 1, 'float32', 10);
+    const grad = (f: (t: tf.Tensor) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), w)))(x);
+    enableBlasProducts();
+    const info = await tf.profile(() => tf.tidy(() => grad(gelu)));
+    expect(info.kernelNames).toEqual(expect.arrayContaining([GELU_KERNEL, GELU_GRAD_KERNEL]));
+    expect(info.kernelNames).not.toContain('Erf');
+    tf.dispose(info.result as tf.Tensor);
+    const { stock, blas } = both(() => grad(gelu));
+    expectClose(blas, stock, 1e-5);
+    disableBlasProducts();
+    const reference = tf.tidy(() => grad(geluAutodiff));
+    expectClose(blas, reference.dataSync(), 1e-5);
+    tf.dispose([x, w, reference]);
+  });
+
+  it('rejects a gradient of another shape and non-float32 input, naming them', () => {
+    enableBlasProducts();
+    const x = tf.zeros([4]);
+    expect(() => tf.engine().runKernel(GELU_GRAD_KERNEL, { x, dy: tf.zeros([5]) })).toThrow(/MlpBlocksGeluGrad: dy has shape \[5\] but x has \[4\]/);
+    expect(() => tf.engine().runKernel(GELU_KERNEL, { x: tf.zeros([2], 'int32') })).toThrow(/MlpBlocksGelu: input x must be float32, received int32/);
+    x.dispose();
   });
 });
 

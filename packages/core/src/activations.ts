@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from './errors.js';
+import { GELU_GRAD_KERNEL, GELU_KERNEL } from './ops/kernels.js';
 
 /** The activation names blocks accept. */
 export const ACTIVATIONS = ['relu', 'gelu', 'gelu_tanh', 'silu', 'sigmoid', 'tanh', 'linear'] as const;
@@ -15,14 +16,18 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
  * One tape node that saves only x: autodiff of the formula records five nodes and keeps three extra
  * activation-sized tensors (and their gradients) alive until the backward pass ends.
  */
+// A backend package's native GELU (float32 only), where one is registered for the active backend.
+const hasKernel = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
+
 const geluFused = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   save([x]);
   return {
-    value: geluFormula(x),
+    value: x.dtype === 'float32' && hasKernel(GELU_KERNEL) ? (tf.engine().runKernel(GELU_KERNEL, { x }) as tf.Tensor) : geluFormula(x),
     // d/dx x·Φ(x) = Φ(x) + x·φ(x), φ the standard normal density.
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => {
       const [xs] = saved as [tf.Tensor];
+      if (xs.dtype === 'float32' && hasKernel(GELU_GRAD_KERNEL)) return [tf.engine().runKernel(GELU_GRAD_KERNEL, { x: xs, dy: dy as tf.Tensor }) as tf.Tensor];
       const cdf = tf.mul(tf.add(1, tf.erf(tf.mul(xs, SQRT_HALF))), 0.5);
       const pdf = tf.mul(tf.exp(tf.mul(tf.square(xs), -0.5)), INV_SQRT_2PI);
       return [tf.mul(dy as tf.Tensor, tf.add(cdf, tf.mul(xs, pdf)))];

@@ -30,6 +30,8 @@ export { SeededRandom, mix32, MAX_SEED, type SeededRandomState } from './random.
 export { dense, denseAutodiff } from './ops/dense.js';
 export {
   FUSED_ADAMW_KERNEL,
+  GELU_GRAD_KERNEL,
+  GELU_KERNEL,
   product,
   productsTransposeFree,
   setTransposeFreeProducts,

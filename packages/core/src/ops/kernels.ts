@@ -15,6 +15,15 @@ export interface FusedAdamWAttrs {
   scalars: number[];
 }
 
+/**
+ * Names of the optional GELU kernels (exact erf) a backend package may register: `GELU_KERNEL` takes `x` and
+ * returns x·Φ(x); `GELU_GRAD_KERNEL` takes `x` and `dy` and returns dy·(Φ(x) + x·φ(x)). Core's `gelu` uses
+ * them where registered; they must agree with its tensor formula to float32 rounding.
+ */
+export const GELU_KERNEL = 'MlpBlocksGelu';
+/** See {@link GELU_KERNEL}. */
+export const GELU_GRAD_KERNEL = 'MlpBlocksGeluGrad';
+
 let transposeFreeBackend: string | null = null;
 
 /**
