@@ -26,7 +26,7 @@ interface Run {
   error?: string;
 }
 let runs: Run[] = [];
-let report: { backends: Array<{ name: string; usable: boolean; kind?: string }>; auto: string | null } | undefined;
+let report: { backends: Array<{ name: string; usable: boolean; kind?: string; reason?: string }>; auto: string | null } | undefined;
 
 beforeAll(async () => {
   if (!hasChromium) return;
