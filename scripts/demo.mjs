@@ -1,10 +1,12 @@
 // The main job: an offline hourglass-vs-conventional denoising mini-sweep on the bundled MNIST at matched
-// parameter budgets (docs/main-job-grid.json), on the CLI's default backend, then its report. It drives the
-// built `mlp-blocks` CLI exactly as a user would, and prints where the report is.
+// parameter budgets (docs/main-job-grid.json), then its report. It drives the built `mlp-blocks` CLI exactly as
+// a user would, and prints where the report is. Backend: `blas` (wasm with @mlp-blocks/backend-blas's OpenBLAS
+// kernels) where its addon was built, else stock wasm, with a line saying why.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BackendUnavailableError, useBackend } from '@mlp-blocks/core/backends/node';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'packages/train/dist/cli.js');
@@ -25,7 +27,16 @@ const mlpBlocks = (...args) => {
 console.log(`main job: ${grid.task} on ${grid.dataset}, ${grid.models.length} models (hourglass vs conventional at matched budgets), grid ${relative(root, gridFile)}`);
 console.log(`reduced protocol: ${grid.epochs} epochs on the first ${grid.limit.toLocaleString('en-US')} of 50,000 training examples, lr ${grid.lrs.join('/')}, seed ${grid.seeds.join('/')}`
   + ' (the paper trains 50 epochs on all of them and sweeps learning rates); eval and test sets are whole (10,000 each)');
-mlpBlocks('sweep', '--grid', gridFile, '--out', out);
+let backend = 'blas';
+try {
+  await useBackend('blas');
+} catch (e) {
+  if (!(e instanceof BackendUnavailableError)) throw e;
+  backend = 'wasm';
+  console.log(`main job: backend wasm, since blas is not usable here: ${e.reason}${e.fix ? ` (fix: ${e.fix})` : ''}`);
+}
+console.log(`main job: backend ${backend}`);
+mlpBlocks('sweep', '--grid', gridFile, '--out', out, '--backend', backend);
 mlpBlocks('report', out);
 
 // The comparison the sweep is for: each budget's pair, side by side.

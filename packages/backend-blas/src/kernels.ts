@@ -1,5 +1,6 @@
-// BatchMatMul and _FusedMatMul for the wasm backend, computed by OpenBLAS straight on the wasm heap.
-// The stock kernels stay registered underneath: shapes or options the addon does not cover go to them.
+// The addon's kernels for the wasm backend, reading and writing its heap in place: BatchMatMul and
+// _FusedMatMul on OpenBLAS, Sum and Mean over leading axes, and core's AdamW and GELU kernels. Where a stock
+// kernel is replaced, cases the addon does not cover go to it.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FUSED_ADAMW_KERNEL, type FusedAdamWAttrs, GELU_GRAD_KERNEL, GELU_KERNEL } from '@mlp-blocks/core';
@@ -8,6 +9,14 @@ import type { BlasAddon } from './addon.js';
 type Inputs = Record<string, tf.TensorInfo | undefined>;
 type Attrs = Record<string, unknown>;
 type KernelArgs = { inputs: Inputs; backend: BackendWasm; attrs?: Attrs };
+
+/**
+ * A Float32Array over `t`'s bytes in the wasm heap. Take views only after the last allocation of a kernel:
+ * a growing heap replaces the buffer that earlier views were made on.
+ */
+function heapView(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(t) as Float32Array;
+}
 
 /** The sizes of one product as the addon takes them, or null when the stock kernel must run it. */
 interface Plan {
@@ -42,7 +51,7 @@ function plan(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transpose
     return null;
   }
   const batch = Math.max(batchA, batchB);
-  if (tf.util.sizeFromShape(outer) !== batch) return null;
+  if (batch === 0 || tf.util.sizeFromShape(outer) !== batch) return null;
   return { batch, m, n, k, aBatched: batchA > 1, bBatched: batchB > 1, outShape: [...outer, m, n] };
 }
 
@@ -58,8 +67,7 @@ function run(
   relu: boolean,
 ): tf.TensorInfo {
   const out = backend.makeOutput(p.outShape, 'float32');
-  // Views after the allocation: a growing heap replaces the buffer that earlier views were made on.
-  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  const view = (t: tf.TensorInfo) => heapView(backend, t);
   addon.gemm(view(a), view(b), view(out), p.batch, p.m, p.n, p.k, transposeA, transposeB, p.aBatched, p.bBatched, bias ? view(bias) : null, relu);
   return out;
 }
@@ -77,7 +85,7 @@ function reductionKernels(addon: BlasAddon, stock: Record<string, tf.KernelConfi
       }
       const rest = x.shape.slice(axes.length);
       const out = args.backend.makeOutput(rest, 'float32');
-      const view = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array;
+      const view = (t: tf.TensorInfo) => heapView(args.backend, t);
       addon.reduceRows(view(x), view(out), tf.util.sizeFromShape(x.shape.slice(0, axes.length)), tf.util.sizeFromShape(rest), mean);
       if (keepDims) out.shape = tf.backend_util.expandShapeToKeepDim(rest, axes);
       return out;
@@ -99,14 +107,14 @@ export function adamwKernel(addon: BlasAddon): tf.KernelConfig {
     const { scalars } = args.attrs as unknown as FusedAdamWAttrs;
     const backend = args.backend;
     const outs = [0, 1, 2].map(() => backend.makeOutput(param!.shape, 'float32'));
-    const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+    const view = (t: tf.TensorInfo) => heapView(backend, t);
     addon.adamw(view(param!), view(grad!), view(m!), view(v!), view(outs[0]!), view(outs[1]!), view(outs[2]!), scalars);
     return outs;
   };
   return { kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
-/** Core's GELU kernels (exact erf) in one C pass each, forward and gradient. */
+/** Core's GELU kernels in one C pass each, forward and gradient (erf approximated as tfjs's Erf kernel does). */
 export function geluKernels(addon: BlasAddon): tf.KernelConfig[] {
   const float32 = (name: string, inputs: Record<string, tf.TensorInfo>) => {
     for (const [key, t] of Object.entries(inputs)) {
@@ -117,7 +125,7 @@ export function geluKernels(addon: BlasAddon): tf.KernelConfig[] {
     const x = args.inputs['x']!;
     float32(GELU_KERNEL, { x });
     const out = args.backend.makeOutput(x.shape, 'float32');
-    addon.gelu(args.backend.typedArrayFromHeap(x) as Float32Array, args.backend.typedArrayFromHeap(out) as Float32Array);
+    addon.gelu(heapView(args.backend, x), heapView(args.backend, out));
     return out;
   };
   const gradient = (args: KernelArgs): tf.TensorInfo => {
@@ -127,7 +135,7 @@ export function geluKernels(addon: BlasAddon): tf.KernelConfig[] {
       throw new Error(`${GELU_GRAD_KERNEL}: dy has shape [${dy!.shape.join(', ')}] but x has [${x!.shape.join(', ')}]`);
     }
     const dx = args.backend.makeOutput(x!.shape, 'float32');
-    const view = (t: tf.TensorInfo) => args.backend.typedArrayFromHeap(t) as Float32Array;
+    const view = (t: tf.TensorInfo) => heapView(args.backend, t);
     addon.geluGrad(view(x!), view(dy!), view(dx));
     return dx;
   };
