@@ -29,13 +29,13 @@ console.log(`reduced protocol: ${grid.epochs} epochs on the first ${grid.limit.t
   + ' (the paper trains 50 epochs on all of them and sweeps learning rates); eval and test sets are whole (10,000 each)');
 let backend = 'blas';
 try {
-  await useBackend('blas');
+  const choice = await useBackend('blas');
+  console.log(`main job: backend blas (${choice.detail})`);
 } catch (e) {
   if (!(e instanceof BackendUnavailableError)) throw e;
   backend = 'wasm';
   console.log(`main job: backend wasm, since blas is not usable here: ${e.reason}${e.fix ? ` (fix: ${e.fix})` : ''}`);
 }
-console.log(`main job: backend ${backend}`);
 mlpBlocks('sweep', '--grid', gridFile, '--out', out, '--backend', backend);
 mlpBlocks('report', out);
 
