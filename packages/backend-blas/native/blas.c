@@ -1,6 +1,7 @@
-// Matrix products for tfjs tensors through the system's CBLAS (OpenBLAS on Debian: libopenblas-dev).
-// The caller passes Float32Array views of the operands (for the wasm backend: views into its heap), so
-// nothing is copied; OpenBLAS brings AVX-512 kernels and its own threads.
+// Kernels for tfjs tensors: matrix products through the system's CBLAS (OpenBLAS on Debian: libopenblas-dev,
+// with its own vectorised kernels and threads), and single-pass C loops for leading-axis sums, the AdamW update
+// and GELU. The caller passes Float32Array views of the operands (for the wasm backend: views into its heap),
+// so nothing is copied.
 #include <node_api.h>
 #include <cblas.h>
 #include <stdbool.h>

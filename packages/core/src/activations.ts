@@ -12,13 +12,13 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
+// A backend package's native GELU (float32 only), where one is registered for the active backend.
+const hasKernel = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
+
 /*
  * One tape node that saves only x: autodiff of the formula records five nodes and keeps three extra
  * activation-sized tensors (and their gradients) alive until the backward pass ends.
  */
-// A backend package's native GELU (float32 only), where one is registered for the active backend.
-const hasKernel = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
-
 const geluFused = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
   save([x]);

@@ -1,5 +1,6 @@
-// Hooks between the blocks and optional native kernels (@mlp-blocks/backend-blas registers them): a one-pass
-// AdamW kernel, and a flag saying that a backend multiplies transposed operands at full speed.
+// Hooks between the blocks and optional native kernels (@mlp-blocks/backend-blas registers them): the names of
+// a one-pass AdamW kernel and of GELU kernels, and a flag saying that a backend multiplies transposed operands
+// at full speed.
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
