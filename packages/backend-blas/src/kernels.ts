@@ -1,6 +1,6 @@
 // The addon's kernels for the wasm backend, reading and writing its heap in place: BatchMatMul and
-// _FusedMatMul on OpenBLAS, Sum and Mean over leading axes, and core's AdamW and GELU kernels. Where a stock
-// kernel is replaced, cases the addon does not cover go to it.
+// _FusedMatMul on OpenBLAS, Sum and Mean over leading axes, and core's AdamW and GELU kernels; and an Identity
+// that shares buffers instead of copying. Where a stock kernel is replaced, cases not covered go to it.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FUSED_ADAMW_KERNEL, type FusedAdamWAttrs, GELU_GRAD_KERNEL, GELU_KERNEL } from '@mlp-blocks/core';
@@ -95,6 +95,21 @@ function reductionKernels(addon: BlasAddon, stock: Record<string, tf.KernelConfi
   return [make(tf.Sum, false), make(tf.Mean, true)];
 }
 
+/**
+ * Identity (tf.clone, and the outputs of every custom-gradient op) shares the input's buffer and counts a
+ * reference, as the cpu backend does, instead of the stock wasm kernel's copy: no kernel writes into its inputs,
+ * so a shared buffer is never changed under anyone.
+ */
+function identityKernel(stock: Record<string, tf.KernelConfig>): tf.KernelConfig {
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+    const x = args.inputs['x']!;
+    if (x.dtype === 'string') return stock[tf.Identity]!.kernelFunc(args as never) as tf.TensorInfo;
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  return { ...stock[tf.Identity], kernelName: tf.Identity, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+}
+
 /** The one-pass AdamW update in C, reading and writing the wasm heap (three fresh outputs: no aliasing). */
 export function adamwKernel(addon: BlasAddon): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): tf.TensorInfo[] => {
@@ -169,6 +184,7 @@ export function blasKernels(addon: BlasAddon, stock: Record<string, tf.KernelCon
   };
   return [
     ...reductionKernels(addon, stock),
+    identityKernel(stock),
     // The stock setup functions bind the fallbacks' wasm entry points when a wasm backend starts.
     { ...stock[tf.BatchMatMul], kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: batchMatMul as unknown as tf.KernelFunc },
     { ...stock[tf._FusedMatMul], kernelName: tf._FusedMatMul, backendName: 'wasm', kernelFunc: fusedMatMul as unknown as tf.KernelFunc },

@@ -4,7 +4,7 @@ import { loadAddon } from './addon.js';
 import { FUSED_ADAMW_KERNEL, GELU_GRAD_KERNEL, GELU_KERNEL, setTransposeFreeProducts } from '@mlp-blocks/core';
 import { adamwKernel, blasKernels, geluKernels } from './kernels.js';
 
-const NAMES = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean];
+const NAMES = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity];
 let stock: Record<string, tf.KernelConfig> | undefined;
 
 /** Options of {@link enableBlasProducts}. */
@@ -24,7 +24,8 @@ export interface BlasInfo {
 
 /**
  * Switches tfjs's wasm backend to the addon's kernels: matrix products (`BatchMatMul`, `_FusedMatMul`) on
- * OpenBLAS and `Sum`/`Mean` over leading axes in C, all reading and writing the wasm heap in place; registers
+ * OpenBLAS and `Sum`/`Mean` over leading axes in C, all reading and writing the wasm heap in place, and
+ * `Identity` sharing its input's buffer instead of copying it; registers
  * core's one-pass AdamW and GELU kernels; and tells core's ops that transposed products are as fast as plain
  * ones (so gradients skip their explicit transposes). Needs `@tensorflow/tfjs-backend-wasm` imported (its
  * kernels registered). What the addon does not cover (int32, general batch broadcasting, fused activations

@@ -169,6 +169,35 @@ describe('leading-axis reductions', () => {
   });
 });
 
+describe('identity', () => {
+  it('shares the buffer instead of copying, and either tensor outlives the other', () => {
+    enableBlasProducts();
+    const buffers = () => tf.backend().numDataIds();
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const before = buffers();
+    const y = tf.clone(x);
+    expect(y.dataId).toBe(x.dataId);
+    expect(buffers()).toBe(before); // no second buffer
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3, 4]);
+    const z = tf.clone(y);
+    y.dispose();
+    expect(Array.from(z.dataSync())).toEqual([1, 2, 3, 4]);
+    z.dispose();
+    expect(buffers()).toBe(before - 1); // the last reference freed it
+  });
+
+  it('a clone kept across a variable update keeps the old values', () => {
+    enableBlasProducts();
+    const v = tf.variable(tf.tensor1d([1, 2, 3]));
+    const saved = tf.clone(v);
+    v.assign(tf.tensor1d([7, 8, 9]));
+    expect(Array.from(saved.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(v.dataSync())).toEqual([7, 8, 9]);
+    tf.dispose([v, saved]);
+  });
+});
+
 describe('the AdamW kernel', () => {
   // The tensor formula train's AdamW runs without the kernel; JS numbers become float32 scalars as there.
   function tensorAdamW(p: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: { lr: number; b1: number; b2: number; eps: number; wd: number; t: number }) {
