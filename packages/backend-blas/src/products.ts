@@ -56,7 +56,7 @@ export function enableBlasProducts(options: BlasOptions = {}): BlasInfo {
   return addon.describe();
 }
 
-/** Puts the stock wasm products back. A no-op when they are in place. */
+/** Puts the stock wasm kernels back and removes the addon's own (AdamW, GELU). A no-op when they are in place. */
 export function disableBlasProducts(): void {
   if (stock === undefined) return;
   for (const name of NAMES) {
@@ -68,7 +68,7 @@ export function disableBlasProducts(): void {
   stock = undefined;
 }
 
-/** True while the wasm backend's products run on OpenBLAS. */
+/** True while the addon's kernels are switched on (see {@link enableBlasProducts}). */
 export function blasProductsEnabled(): boolean {
   return stock !== undefined;
 }
