@@ -15,7 +15,7 @@ interface BlasPackage {
   disableBlasProducts(): void;
 }
 
-export const BLAS_PACKAGE = '@mlp-blocks/backend-blas';
+const BLAS_PACKAGE = '@mlp-blocks/backend-blas';
 let loaded: BlasPackage | undefined;
 
 async function loadBlas(): Promise<BlasPackage> {

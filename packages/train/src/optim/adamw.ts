@@ -80,6 +80,9 @@ export class AdamW extends tf.Optimizer {
     const native = this.fused !== false && tf.getKernel(FUSED_ADAMW_KERNEL, backendName) !== undefined;
     const fused = this.fused ?? FUSED_BACKENDS.has(backendName);
     const scalars = adamwScalars({ beta1: this.beta1, beta2: this.beta2, lr, weightDecay: this.weightDecay, epsilon: this.epsilon, step: this.step });
+    // The native kernel's attrs: the same float32 scalars, once per step (decay NaN when there is none).
+    const { decay, ...r } = scalars;
+    const attrs = { scalars: [r.beta1, r.oneMinusBeta1, r.beta2, r.oneMinusBeta2, decay ?? Number.NaN, r.biasCorrection2, r.epsilon, r.stepSize] };
     tf.tidy(() => {
       for (const [name, grad] of entries) {
         if (grad == null) continue;
@@ -94,8 +97,6 @@ export class AdamW extends tf.Optimizer {
           this.moments.set(name, state);
         }
         if (native) {
-          const { decay, ...r } = scalars;
-          const attrs = { scalars: [r.beta1, r.oneMinusBeta1, r.beta2, r.oneMinusBeta2, decay ?? Number.NaN, r.biasCorrection2, r.epsilon, r.stepSize] };
           const [p, m, v] = tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param, grad, m: state.m, v: state.v }, attrs as never) as tf.Tensor[];
           state.m.assign(m!);
           state.v.assign(v!);
