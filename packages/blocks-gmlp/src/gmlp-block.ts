@@ -162,7 +162,7 @@ export class GmlpBlock extends Block {
     return [part(0), part(half)];
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     const cfg: ConfigDict = {
       dFfn: this.dFfn,
       causal: this.causal,

@@ -142,7 +142,7 @@ export class SpatialGatingUnit extends Block {
     });
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     const cfg: ConfigDict = {
       causal: this.causal,
       activation: this.activation,

@@ -100,7 +100,7 @@ export class TinyAttention extends Block {
     });
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     return {
       units: this.units,
       attentionDim: this.attentionDim,

@@ -72,7 +72,7 @@ export class TokenEmbedding extends Block {
     });
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     return { vocabSize: this.vocabSize, dim: this.dim, embeddingsInitializer: this.embeddingsInitializer as ConfigDict[string] };
   }
 }

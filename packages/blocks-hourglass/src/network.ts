@@ -19,7 +19,7 @@ export function buildNetwork(n: ResolvedNetwork): tfl.Sequential {
   }
   n.hidden.forEach((hidden, i) => {
     layers.push(new ResidualMlpBlock({
-      name: `block_${i + 1}`, hidden, width: n.width, norm: n.norm, activation: n.activation, bias: n.bias,
+      name: `block_${i + 1}`, hidden, width: n.width, norm: n.norm, activation: n.activation, useBias: n.useBias,
       dropPath: n.dropPath, layerScale: n.layerScale,
     }));
   });

@@ -1,4 +1,5 @@
-import { type ActivationName, ConfigError, NORMS, type NormKind, validate } from '@mlp-blocks/core';
+import { ConfigError, type OptionsInput, type OptionsOutput, defineOptions, option, parseOptions, pickOptions } from '@mlp-blocks/core';
+import { RESIDUAL_MLP_OPTIONS, RESIDUAL_MLP_RENAMES } from './residual-mlp-block.js';
 
 /**
  * The ways a network lifts its input to the skip-path width: a fixed random projection, a trainable one, or none.
@@ -7,114 +8,74 @@ export const LIFTS = ['fixed', 'trainable', 'identity'] as const;
 /** One of LIFTS. */
 export type LiftKind = (typeof LIFTS)[number];
 
-/** Options shared by both network shapes (the authors' preset is the default for each). */
-export interface CommonNetworkOptions {
-  inputDim: number;
-  outputDim: number;
-  depth: number;
-  /** 'fixed' (random, frozen, regenerated from `seed`), 'trainable' or 'identity'. */
-  lift?: LiftKind;
-  /** Seed of a fixed lift. Default 0. */
-  seed?: number;
-  /** Default 'sigmoid' (image targets in [0, 1]). */
-  outputActivation?: ActivationName;
-  /** Default 'batch' (without affine). */
-  norm?: NormKind;
-  /** Default 'relu'. */
-  activation?: ActivationName;
-  /** Biases on the block projections. Default false. */
-  bias?: boolean;
-  dropPath?: number;
-  layerScale?: number;
-  name?: string;
-}
+// Options of both network shapes; the per-block ones come from the block's own schema, so each default exists once.
+const COMMON = {
+  inputDim: option.positiveInt('Input size d_in.'),
+  outputDim: option.positiveInt('Output size d_out.'),
+  depth: option.positiveInt('Number of residual blocks L.'),
+  lift: option.withDefault(option.oneOf(LIFTS, "Input lift to the skip-path width: 'trainable' (the paper's main tables), 'fixed' (random, frozen, regenerated from seed) or 'identity'."), 'trainable'),
+  seed: option.withDefault(option.seed('Seed of a fixed lift.'), 0),
+  outputActivation: option.withDefault(option.activation("On the head's output ('sigmoid' for image targets in [0, 1])."), 'sigmoid'),
+  name: option.optional(option.text('Model name.')),
+  ...pickOptions(RESIDUAL_MLP_OPTIONS, ['norm', 'activation', 'useBias', 'dropPath', 'layerScale']),
+};
 
-/** Options of `hourglassMlp` / `hourglassParams`: a wide skip path with narrow bottleneck blocks. */
-export interface HourglassOptions extends CommonNetworkOptions {
-  /** Skip-path width d_z (wide). */
-  width: number;
-  /** Bottleneck d_h per block (narrow): one size, or a list of `depth` sizes. */
-  bottleneck: number | number[];
-}
+/** The options of `hourglassMlp` (and of `{"model": "hourglass"}` specs): a wide skip path, narrow bottlenecks. */
+export const HOURGLASS_OPTIONS = defineOptions({
+  ...COMMON,
+  width: option.positiveInt('Skip-path width d_z (wide).'),
+  bottleneck: option.positiveIntOrList('Bottleneck d_h per block (narrow): one size, or a list of depth sizes.'),
+});
 
-/**
- * Options of `conventionalMlp` / `conventionalParams`: a narrow skip path with wide (inverted-bottleneck) blocks.
- */
-export interface ConventionalOptions extends CommonNetworkOptions {
-  /** Expansion d_h per block: one size, or a list of `depth` sizes. */
-  hidden: number | number[];
-  /** Skip-path width; defaults to inputDim (the square trainable lift of the paper's baseline). */
-  width?: number;
-}
+/** The options of `conventionalMlp` (and of `{"model": "conventional"}` specs): a narrow skip path, wide blocks. */
+export const CONVENTIONAL_OPTIONS = defineOptions({
+  ...COMMON,
+  hidden: option.positiveIntOrList('Expansion d_h per block: one size, or a list of depth sizes.'),
+  width: option.optional(option.positiveInt("Skip-path width; defaults to inputDim (the paper's square trainable lift).")),
+});
+
+/** Options of `hourglassMlp` / `hourglassParams`. */
+export type HourglassOptions = OptionsInput<typeof HOURGLASS_OPTIONS.entries> & { /** @deprecated Renamed `useBias`. */ bias?: boolean };
+/** Options of `conventionalMlp` / `conventionalParams`. */
+export type ConventionalOptions = OptionsInput<typeof CONVENTIONAL_OPTIONS.entries> & { /** @deprecated Renamed `useBias`. */ bias?: boolean };
+type ParsedHourglass = OptionsOutput<typeof HOURGLASS_OPTIONS.entries>;
+type ParsedConventional = OptionsOutput<typeof CONVENTIONAL_OPTIONS.entries>;
 
 /** Resolved, validated form used by the builder and the parameter formula. */
-export interface ResolvedNetwork {
+export interface ResolvedNetwork extends Omit<ParsedHourglass, 'bottleneck' | 'depth'> {
   kind: 'hourglass' | 'conventional';
-  inputDim: number;
-  outputDim: number;
-  width: number;
+  /** d_h of every block (length = depth). */
   hidden: number[];
-  lift: LiftKind;
-  seed: number;
-  outputActivation: ActivationName;
-  norm: NormKind;
-  activation: ActivationName;
-  bias: boolean;
-  dropPath: number;
-  layerScale: number;
-  name: string | undefined;
 }
 
-const COMMON = ['inputDim', 'outputDim', 'depth', 'lift', 'seed', 'outputActivation', 'norm', 'activation', 'bias', 'dropPath', 'layerScale', 'name'];
-export const HOURGLASS_KEYS = [...COMMON, 'width', 'bottleneck'];
-export const CONVENTIONAL_KEYS = [...COMMON, 'hidden', 'width'];
-
-function perBlock(owner: string, option: string, value: unknown, depth: number): number[] {
-  const v = validate.positiveIntOrList(owner, option, value);
-  if (Array.isArray(v)) {
-    if (v.length !== depth) throw new ConfigError(owner, option, `one size or a list of depth (${depth}) sizes`, value);
-    return v;
+function perBlock(owner: string, option: string, value: number | number[], depth: number): number[] {
+  if (Array.isArray(value)) {
+    if (value.length !== depth) throw new ConfigError(owner, option, `one size or a list of depth (${depth}) sizes`, value);
+    return [...value];
   }
-  return Array.from({ length: depth }, () => v);
+  return Array.from({ length: depth }, () => value);
 }
 
-function common(owner: string, o: CommonNetworkOptions, width: number): Omit<ResolvedNetwork, 'kind' | 'hidden' | 'width'> & { width: number } {
-  const inputDim = validate.positiveInt(owner, 'inputDim', o.inputDim);
-  const lift = validate.oneOf(owner, 'lift', o.lift ?? 'trainable', LIFTS);
-  if (lift === 'identity' && width !== inputDim) {
-    throw new ConfigError(owner, 'lift', 'not "identity" unless width equals inputDim', lift,
-      `${owner}: lift "identity" needs width (${width}) equal to inputDim (${inputDim})`);
+function resolve(owner: string, kind: ResolvedNetwork['kind'], o: ParsedHourglass | ParsedConventional, width: number, hidden: number | number[]): ResolvedNetwork {
+  if (o.lift === 'identity' && width !== o.inputDim) {
+    throw new ConfigError(owner, 'lift', 'not "identity" unless width equals inputDim', o.lift,
+      `${owner}: lift "identity" needs width (${width}) equal to inputDim (${o.inputDim})`);
   }
-  return {
-    inputDim,
-    outputDim: validate.positiveInt(owner, 'outputDim', o.outputDim),
-    width,
-    lift,
-    seed: validate.seed32(owner, 'seed', o.seed ?? 0),
-    outputActivation: o.outputActivation ?? 'sigmoid',
-    norm: validate.oneOf(owner, 'norm', o.norm ?? 'batch', NORMS),
-    activation: o.activation ?? 'relu',
-    bias: validate.boolean(owner, 'bias', o.bias ?? false),
-    dropPath: validate.rate(owner, 'dropPath', o.dropPath ?? 0),
-    layerScale: o.layerScale === undefined || o.layerScale === 0 ? 0 : validate.positiveNumber(owner, 'layerScale', o.layerScale),
-    name: o.name,
-  };
+  const { depth: _depth, ...rest } = o as ParsedHourglass;
+  const { bottleneck: _b, ...common } = rest;
+  return { ...common, kind, width, hidden: perBlock(owner, kind === 'hourglass' ? 'bottleneck' : 'hidden', hidden, o.depth) };
 }
 
 /** Validates hourglass options and fills the defaults; throws a ConfigError naming the bad option. */
-export function resolveHourglass(o: HourglassOptions): ResolvedNetwork {
+export function resolveHourglass(options: HourglassOptions): ResolvedNetwork {
   const owner = 'hourglassMlp';
-  validate.knownOptions(owner, o, [...HOURGLASS_KEYS, 'model']);
-  const depth = validate.positiveInt(owner, 'depth', o.depth);
-  const width = validate.positiveInt(owner, 'width', o.width);
-  return { kind: 'hourglass', ...common(owner, o, width), hidden: perBlock(owner, 'bottleneck', o.bottleneck, depth) };
+  const o = parseOptions(owner, HOURGLASS_OPTIONS, options, { renames: RESIDUAL_MLP_RENAMES, passThrough: ['model'] });
+  return resolve(owner, 'hourglass', o, o.width, o.bottleneck);
 }
 
 /** Validates conventional-network options and fills the defaults; throws a ConfigError naming the bad option. */
-export function resolveConventional(o: ConventionalOptions): ResolvedNetwork {
+export function resolveConventional(options: ConventionalOptions): ResolvedNetwork {
   const owner = 'conventionalMlp';
-  validate.knownOptions(owner, o, [...CONVENTIONAL_KEYS, 'model']);
-  const depth = validate.positiveInt(owner, 'depth', o.depth);
-  const width = o.width === undefined ? validate.positiveInt(owner, 'inputDim', o.inputDim) : validate.positiveInt(owner, 'width', o.width);
-  return { kind: 'conventional', ...common(owner, o, width), hidden: perBlock(owner, 'hidden', o.hidden, depth) };
+  const o = parseOptions(owner, CONVENTIONAL_OPTIONS, options, { renames: RESIDUAL_MLP_RENAMES, passThrough: ['model'] });
+  return resolve(owner, 'conventional', o, o.width ?? o.inputDim, o.hidden);
 }

@@ -1,4 +1,4 @@
-import { ConfigError, type ParamCounts, parseSpec } from '@mlp-blocks/core';
+import { ConfigError, type ParamCounts, parseSpec, specParams } from '@mlp-blocks/core';
 import { type ConventionalOptions, type HourglassOptions, type ResolvedNetwork, resolveConventional, resolveHourglass } from './options.js';
 
 /**
@@ -11,7 +11,7 @@ export function networkParams(n: ResolvedNetwork): ParamCounts {
   let trainable = n.lift === 'trainable' ? n.inputDim * z : 0;
   let nonTrainable = n.lift === 'fixed' ? n.inputDim * z : 0;
   for (const h of n.hidden) {
-    trainable += 2 * z * h + (n.bias ? h + z : 0) + (n.layerScale > 0 ? z : 0);
+    trainable += 2 * z * h + (n.useBias ? h + z : 0) + (n.layerScale > 0 ? z : 0);
     if (n.norm === 'batch') nonTrainable += 2 * z;
     if (n.norm === 'layer' || n.norm === 'affine') trainable += 2 * z;
     if (n.norm === 'rms') trainable += z;
@@ -31,14 +31,11 @@ export function conventionalParams(options: ConventionalOptions): ParamCounts {
 }
 
 /**
- * Closed-form counts of a JSON spec, `{"model": "hourglass" | "conventional", ...options}` (as a string or
- * object). Equal to `countParams(built model)` from @mlp-blocks/core, without allocating any weights.
+ * Closed-form counts of a JSON spec (as a string or object).
+ * @deprecated Use `specParams` from @mlp-blocks/core, which counts a spec of any registered family.
  */
 export function countParams(spec: string | ({ model: string } & Record<string, unknown>)): ParamCounts {
   const parsed = parseSpec(spec);
-  if (!('model' in parsed) || (parsed.model !== 'hourglass' && parsed.model !== 'conventional')) {
-    throw new ConfigError('countParams', 'model', '"hourglass" or "conventional"', (parsed as Record<string, unknown>)['model']);
-  }
-  const { model, ...options } = parsed;
-  return model === 'hourglass' ? hourglassParams(options as unknown as HourglassOptions) : conventionalParams(options as unknown as ConventionalOptions);
+  if (!('model' in parsed)) throw new ConfigError('countParams', 'model', 'a model spec', (parsed as Record<string, unknown>)['model']);
+  return specParams(parsed as { model: string } & Record<string, unknown>);
 }

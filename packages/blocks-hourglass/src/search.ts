@@ -1,4 +1,7 @@
 import { ConfigError, validate } from '@mlp-blocks/core';
+
+/** Re-exported from @mlp-blocks/core, where every family's reports use it. */
+export { paretoFrontier } from '@mlp-blocks/core';
 import { LIFTS, type LiftKind } from './options.js';
 import { conventionalParams, hourglassParams } from './params.js';
 
@@ -54,21 +57,4 @@ export function enumerateGrid(o: GridOptions): GridPoint[] {
     }
   }
   return points.sort((a, b) => a.trainable - b.trainable);
-}
-
-/**
- * The Pareto frontier of points that maximise `metric` and minimise `params`: a point stays unless another
- * has no more parameters and at least the metric, and is strictly better in one. Sorted by params.
- */
-export function paretoFrontier<T extends { params: number; metric: number }>(points: readonly T[]): T[] {
-  const sorted = [...points].filter((p) => Number.isFinite(p.metric)).sort((a, b) => a.params - b.params || b.metric - a.metric);
-  const frontier: T[] = [];
-  let best = -Infinity;
-  for (const p of sorted) {
-    if (p.metric > best) {
-      frontier.push(p);
-      best = p.metric;
-    }
-  }
-  return frontier;
 }

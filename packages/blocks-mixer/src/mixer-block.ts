@@ -151,7 +151,7 @@ export class MixerBlock extends Block {
     return this.parts!.drop ? this.callOwned(this.parts!.drop, scaled, kwargs) : scaled;
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     const cfg: ConfigDict = {
       activation: this.activation,
       epsilon: this.epsilon,

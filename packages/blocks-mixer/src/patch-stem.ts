@@ -91,7 +91,7 @@ export class PatchStem extends Block {
     return this.callOwned(this.patches, x, kwargs);
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     return {
       imageSize: [...this.imageSize],
       patchSize: [...this.patchSize],

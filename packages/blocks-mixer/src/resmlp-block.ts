@@ -129,7 +129,7 @@ export class ResMlpBlock extends Block {
     return this.parts!.drop ? this.callOwned(this.parts!.drop, h, kwargs) : h;
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     const cfg: ConfigDict = {
       activation: this.activation,
       layerScale: this.layerScale,

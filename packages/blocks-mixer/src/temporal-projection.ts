@@ -56,7 +56,7 @@ export class TemporalProjection extends Block {
     return tf.tidy(() => swapAxes(this.callOwned(this.proj, swapAxes(x), kwargs)));
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     const cfg: ConfigDict = { horizon: this.horizon, kernelInitializer: this.kernelInitializer as ConfigDict[string] };
     if (this.timeSteps !== null) cfg['timeSteps'] = this.timeSteps;
     return cfg;

@@ -124,7 +124,7 @@ export class TsMixerBlock extends Block {
     return tf.reshape(this.callOwned(norm, tf.reshape(x, [b, t * c]), kwargs), [b, t, c]);
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     const cfg: ConfigDict = {
       ffDim: this.ffDim,
       norm: this.norm,

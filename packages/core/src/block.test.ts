@@ -34,7 +34,7 @@ class Inner extends Block {
   override call(x: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => this.callOwned(this.proj, this.callOwned(this.norm, x as tf.Tensor, kwargs), kwargs));
   }
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     return { units: this.units };
   }
 }
@@ -63,7 +63,7 @@ class Outer extends Block {
   override call(x: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => tf.mul(this.callOwned(this.b, tf.relu(this.callOwned(this.a, x as tf.Tensor, kwargs)), kwargs), this.scaleVar!.read()));
   }
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     return {};
   }
 }
@@ -186,7 +186,7 @@ describe('Block options and config', () => {
         this.own(new Dense({ name: 'd', units: 1 }));
         this.own(new Dense({ name: 'd', units: 1 }));
       }
-      protected blockConfig(): ConfigDict { return {}; }
+      protected override blockConfig(): ConfigDict { return {}; }
     }
     expect(() => new Twins()).toThrow(/two sublayers are named "d"/);
   });

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { type OptionEntries, type OptionsOutput, type OptionsSchema, type Renames, parseOptions, toConfig } from './options/parse.js';
 import { knownOptions } from './validate.js';
 import type { ConfigDict, Initializer, Kwargs, LayerArgs, LayerVariable, Shape } from './types.js';
 
@@ -29,10 +30,11 @@ function defaultName(className: string): string {
   return `${base}_${n}`;
 }
 
-function layerArgs(args: BlockArgs): LayerArgs {
+function layerArgs(args: BlockArgs | undefined): LayerArgs {
   const out: Record<string, unknown> = {};
   for (const key of LAYER_OPTIONS) {
-    if (key !== PACKAGE_KEY && key !== 'customObjects' && (args as Record<string, unknown>)[key] !== undefined) out[key] = (args as Record<string, unknown>)[key];
+    const value = args != null && typeof args === 'object' ? (args as Record<string, unknown>)[key] : undefined;
+    if (key !== PACKAGE_KEY && key !== 'customObjects' && value !== undefined) out[key] = value;
   }
   return out as LayerArgs;
 }
@@ -42,9 +44,10 @@ function layerArgs(args: BlockArgs): LayerArgs {
  * weights as its own. tfjs-layers does not do that for sublayers used inside a custom layer (tfjs issue
  * 8253), so without it `model.save` drops their weights and the optimizer never sees them.
  *
- * Subclasses: validate options in the constructor (`checkOptions` + the validators), create sublayers with
- * `own(...)`, build them in `build` with `buildOwned(child, shape)`, call them with `child.call(x, kwargs)`,
- * and return their own options from `blockConfig()` so `new Cls(block.getConfig())` rebuilds the block.
+ * Subclasses: declare their options once with `defineOptions` and parse them in the constructor with
+ * `this.parseOptions(SCHEMA, args)` (defaults filled, Keras-style ConfigErrors, and the parsed options become
+ * the config); create sublayers with `own(...)`, build them in `build` with `buildOwned(child, shape)`, and call
+ * them with `callOwned(child, x, kwargs)`. Override `blockConfig()` only to add state learnt at build time.
  */
 export abstract class Block extends tfl.layers.Layer {
   /** The npm package whose entry registers this class; overridden by each package's blocks. */
@@ -53,6 +56,8 @@ export abstract class Block extends tfl.layers.Layer {
   private readonly ownedBlocks: Block[] = [];
   /** Weight-name prefix given by the owning block, so nested weights get unique, stable names. */
   private weightScope = '';
+  /** The options parsed by `parseOptions`: what `blockConfig` returns unless overridden. */
+  private parsed: object | null = null;
 
   constructor(args: BlockArgs = {}) {
     const la = layerArgs(args);
@@ -71,8 +76,25 @@ export abstract class Block extends tfl.layers.Layer {
     knownOptions(this.blockName, args, [...own, ...LAYER_OPTIONS]);
   }
 
-  /** The block's own options, plain JSON, such that `new Cls({...layerConfig, ...blockConfig()})` rebuilds it. */
-  protected abstract blockConfig(): ConfigDict;
+  /**
+   * Parses the constructor's arguments against the block's options schema: tfjs layer arguments pass through,
+   * unknown options and bad values are ConfigErrors naming this block, old names in `renames` are accepted with
+   * a deprecation warning. The result (defaults filled) is also what `blockConfig` returns.
+   */
+  protected parseOptions<E extends OptionEntries>(schema: OptionsSchema<E>, args: unknown, renames?: Renames): OptionsOutput<E> {
+    const out = parseOptions(this.blockName, schema, args, { passThrough: LAYER_OPTIONS, ...(renames ? { renames } : {}) });
+    this.parsed = out;
+    return out;
+  }
+
+  /**
+   * The block's own options, plain JSON, such that `new Cls({...layerConfig, ...blockConfig()})` rebuilds it:
+   * by default the options `parseOptions` returned.
+   */
+  protected blockConfig(): ConfigDict {
+    if (this.parsed === null) throw new Error(`${this.blockName}: blockConfig() must be overridden by a block that does not use parseOptions`);
+    return toConfig(this.parsed) as ConfigDict;
+  }
 
   override getConfig(): ConfigDict {
     const cls = this.constructor as typeof Block;
@@ -93,9 +115,17 @@ export abstract class Block extends tfl.layers.Layer {
     return this.ownedBlocks;
   }
 
-  /** Builds a sublayer so its weights are named `<this block>/<child>/<weight>`. */
-  protected buildOwned(child: Block, inputShape: Shape | Shape[]): void {
-    child.weightScope = `${this.weightScope}${child.name}/`;
+  /**
+   * Builds a sublayer so its weights are named `<this block>/<child>/<weight>`. With `inline`, the child adds no
+   * level of its own: its sublayers' weights are named as if this block owned them (so a block that composes a
+   * primitive such as `Mlp` keeps the weight names it had when it held the two dense layers itself).
+   */
+  protected buildOwned(child: Block, inputShape: Shape | Shape[], inline = false): void {
+    if (inline) {
+      const clash = child.ownedBlocks.find((c) => this.ownedBlocks.some((mine) => mine !== child && mine.name === c.name));
+      if (clash) throw new Error(`${this.blockName}: the inlined ${child.blockName} has a sublayer named "${clash.name}", as this block does`);
+    }
+    child.weightScope = inline ? this.weightScope : `${this.weightScope}${child.name}/`;
     child.build(inputShape);
     child.built = true;
   }

@@ -5,7 +5,6 @@ export {
   registerBlock,
   registerModel,
   listBlocks,
-  listModels,
   getBlockClass,
   getModelBuilder,
   parseSpec,
@@ -18,7 +17,35 @@ export {
   type ModelSpec,
   type ModelBuilder,
 } from './registry.js';
+export {
+  registerFamily,
+  getFamily,
+  listFamilies,
+  findPreset,
+  listModels,
+  listModelNames,
+  resolveSpec,
+  inputKindOf,
+  buildModel,
+  specParams,
+  createModel,
+  type FamilyDescriptor,
+  type InputKind,
+  type ModelName,
+  type Preset,
+  type ResolvedSpec,
+} from './families.js';
+/**
+ * The option kinds blocks and networks declare their options with (valibot schemas carrying the expected-value
+ * phrase of Keras-style errors and the option's doc): `option.positiveInt('Output size.')`, `option.withDefault(...)`.
+ */
+export { option } from './options/index.js';
+export {
+  applyRenames, defineOptions, deprecate, optionDefaults, optionDocs, parseOptions, pickOptions, toConfig,
+  type OptionEntries, type OptionsInput, type OptionsOutput, type OptionsSchema, type ParseSettings, type Renames,
+} from './options/parse.js';
 export { ConfigError, ShapeError } from './errors.js';
+export { paretoFrontier } from './pareto.js';
 /**
  * Option validators shared by every block: each returns the value when valid and otherwise throws a ConfigError
  * naming the owner, the option and the value received.
@@ -39,14 +66,15 @@ export {
 } from './ops/kernels.js';
 export { normalize, normalizeAutodiff, type MomentsCallback, type NormalizeOptions } from './ops/normalize.js';
 export { oneShape, oneTensor, lastDim, formatShape, tokenShape } from './shapes.js';
-export { Dense, type DenseArgs } from './layers/dense.js';
-export { BatchNorm, type BatchNormArgs } from './layers/batch-norm.js';
-export { LayerNorm, type LayerNormArgs } from './layers/layer-norm.js';
-export { RmsNorm, type RmsNormArgs } from './layers/rms-norm.js';
-export { AffineNorm, type AffineNormArgs } from './layers/affine-norm.js';
+export { Dense, DENSE_OPTIONS, type DenseArgs, type DenseOptions } from './layers/dense.js';
+export { Mlp, MLP_OPTIONS, dropout, type MlpArgs } from './layers/mlp.js';
+export { BatchNorm, BATCH_NORM_OPTIONS, type BatchNormArgs } from './layers/batch-norm.js';
+export { LayerNorm, LAYER_NORM_OPTIONS, type LayerNormArgs } from './layers/layer-norm.js';
+export { RmsNorm, RMS_NORM_OPTIONS, type RmsNormArgs } from './layers/rms-norm.js';
+export { AffineNorm, AFFINE_NORM_OPTIONS, type AffineNormArgs } from './layers/affine-norm.js';
 export { createNorm, NORMS, type NormKind } from './layers/norm.js';
-export { DropPath, dropPath, type DropPathArgs } from './layers/drop-path.js';
-export { LayerScale, type LayerScaleArgs } from './layers/layer-scale.js';
-export { RandomProjection, fingerprintOf, type RandomProjectionArgs } from './layers/random-projection.js';
-export { PatchEmbedding, patchGrid, type PatchEmbeddingArgs } from './layers/patch-embedding.js';
+export { DropPath, DROP_PATH_OPTIONS, dropPath, type DropPathArgs } from './layers/drop-path.js';
+export { LayerScale, LAYER_SCALE_OPTIONS, type LayerScaleArgs } from './layers/layer-scale.js';
+export { RandomProjection, RANDOM_PROJECTION_OPTIONS, fingerprintOf, type RandomProjectionArgs } from './layers/random-projection.js';
+export { PatchEmbedding, PATCH_EMBEDDING_OPTIONS, patchGrid, type PatchEmbeddingArgs } from './layers/patch-embedding.js';
 export type { Kwargs, LayerArgs, LayerVariable, Shape, ConfigDict } from './types.js';

@@ -5,11 +5,12 @@ import { Dense } from './layers/dense.js';
 import { DropPath } from './layers/drop-path.js';
 import { LayerNorm } from './layers/layer-norm.js';
 import { LayerScale } from './layers/layer-scale.js';
+import { Mlp } from './layers/mlp.js';
 import { PatchEmbedding } from './layers/patch-embedding.js';
 import { RandomProjection } from './layers/random-projection.js';
 import { RmsNorm } from './layers/rms-norm.js';
 import { registerBlock } from './registry.js';
 
-for (const cls of [Dense, BatchNorm, LayerNorm, RmsNorm, AffineNorm, DropPath, LayerScale, RandomProjection, PatchEmbedding]) {
+for (const cls of [Dense, BatchNorm, LayerNorm, RmsNorm, AffineNorm, DropPath, LayerScale, RandomProjection, PatchEmbedding, Mlp]) {
   registerBlock(cls);
 }

@@ -22,7 +22,7 @@ describe('block registry', () => {
   it('rejects a class without the prefix', () => {
     class Plain extends Block {
       static className = 'Plain';
-      protected blockConfig(): ConfigDict { return {}; }
+      protected override blockConfig(): ConfigDict { return {}; }
     }
     expect(() => registerBlock(Plain)).toThrow('registerBlock: Plain.className must be "MlpBlocks><Name>", received "Plain"');
   });
@@ -49,10 +49,17 @@ describe('block registry', () => {
     m.dispose();
   });
 
-  it('names the package that provides an unknown model or block', () => {
-    expect(() => buildFromSpec({ model: 'hourglass' })).toThrow(/Unknown model "hourglass"\. It is provided by @mlp-blocks\/hourglass/);
-    expect(() => buildFromSpec({ block: 'MixerBlock' })).toThrow(/provided by @mlp-blocks\/mixer/);
-    expect(() => buildFromSpec({ model: 'nothing-like-it' })).toThrow(/Known models: .*test-tiny/);
+  it('says what is registered and how packages register, for an unknown model or block (core names no package)', () => {
+    expect(() => buildFromSpec({ model: 'hourglass' })).toThrow(/Unknown model "hourglass"\. Registered: .*test-tiny.*A family is registered when its package is imported/);
+    expect(() => buildFromSpec({ block: 'MixerBlock' })).toThrow(/Unknown block "MixerBlock"\. Registered: .*Dense.*A block is registered when its package is imported/);
+    expect(() => buildFromSpec({ model: 'nothing-like-it' })).toThrow(/--plugin <package>/);
+  });
+
+  it('treats names that are properties of plain objects as unknown names', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => buildFromSpec({ model: name })).toThrow(`Unknown model "${name}". Registered:`);
+      expect(() => buildFromSpec({ block: name })).toThrow(`Unknown block "${name}". Registered:`);
+    }
   });
 
   it('explains malformed specs', () => {
@@ -67,7 +74,7 @@ class Unimported extends Block {
   static override packageName = '@example/not-imported';
   override computeOutputShape(s: tfl.Shape | tfl.Shape[]): tfl.Shape { return s as tfl.Shape; }
   override call(x: tf.Tensor | tf.Tensor[]): tf.Tensor { return tf.tidy(() => tf.mul(oneTensor('TestUnimported', x), 2)); }
-  protected blockConfig(): ConfigDict { return {}; }
+  protected override blockConfig(): ConfigDict { return {}; }
 }
 
 describe('loading a model whose block package was not imported', () => {

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type Block, CLASS_PREFIX, PACKAGE_KEY } from './block.js';
+import { type Block, CLASS_PREFIX, PACKAGE_KEY, countParams } from './block.js';
 import { ConfigError, describe } from './errors.js';
+import { buildModel, getFamily, registerFamily, specParams } from './families.js';
+import { defineOptions } from './options/parse.js';
 
 /** A concrete block class: constructible from its config, with a registry-prefixed `className`. */
 export interface BlockClass {
@@ -15,7 +17,10 @@ export type ModelSpec = { model: string } & Record<string, unknown>;
 /** A JSON block spec: `block` names a registered block class, the other keys are its options. */
 export type BlockSpec = { block: string } & Record<string, unknown>;
 
-/** What a package registers under a model name with `registerModel`. */
+/**
+ * What `registerModel` (deprecated) takes: a builder of whole models from specs. New code registers a
+ * {@link FamilyDescriptor} with `registerFamily` instead.
+ */
 export interface ModelBuilder {
   /** The npm package that provides it (named in errors when it is missing). */
   packageName: string;
@@ -26,27 +31,6 @@ export interface ModelBuilder {
 }
 
 const blocks = new Map<string, BlockClass>();
-const models = new Map<string, ModelBuilder>();
-
-/** Which package provides a name when that package has not been imported; only used for error messages. */
-const KNOWN_PROVIDERS: Record<string, string> = {
-  hourglass: '@mlp-blocks/hourglass',
-  conventional: '@mlp-blocks/hourglass',
-  ResidualMlpBlock: '@mlp-blocks/hourglass',
-  gmlp: '@mlp-blocks/gmlp',
-  GmlpBlock: '@mlp-blocks/gmlp',
-  SpatialGatingUnit: '@mlp-blocks/gmlp',
-  TinyAttention: '@mlp-blocks/gmlp',
-  TokenEmbedding: '@mlp-blocks/gmlp',
-  mixer: '@mlp-blocks/mixer',
-  resmlp: '@mlp-blocks/mixer',
-  tsmixer: '@mlp-blocks/mixer',
-  MixerBlock: '@mlp-blocks/mixer',
-  ResMlpBlock: '@mlp-blocks/mixer',
-  TsMixerBlock: '@mlp-blocks/mixer',
-  PatchStem: '@mlp-blocks/mixer',
-  TemporalProjection: '@mlp-blocks/mixer',
-};
 
 /**
  * Registers a block class for tfjs serialization (under its prefixed `className`) and in the block registry
@@ -62,10 +46,26 @@ export function registerBlock<C extends BlockClass>(cls: C): C {
   return cls;
 }
 
-/** Registers a whole-model builder under a spec name, e.g. 'hourglass'. */
+/**
+ * Registers a whole-model builder under a spec name. The builder gets the spec unchecked. (No warning is printed:
+ * it would reach the users of the package that calls this, who cannot act on it.)
+ * @deprecated Register a {@link FamilyDescriptor} with `registerFamily`, which also declares the options, input
+ * kind, presets and closed-form count.
+ */
 export function registerModel(name: string, builder: ModelBuilder): void {
   if (!/^[a-z][a-z0-9_-]*$/.test(name)) throw new Error(`registerModel: name must be lower-case letters, digits, '_' or '-', received ${describe(name)}`);
-  models.set(name, builder);
+  registerFamily({
+    name, packageName: builder.packageName, description: `${name} (registered with the deprecated registerModel)`,
+    options: defineOptions({}), parse: (raw) => raw as never, input: 'flat',
+    build: (options) => builder.build({ ...options, model: name }),
+    countParams: (options) => {
+      if (builder.countParams) return builder.countParams({ ...options, model: name });
+      const model = builder.build({ ...options, model: name });
+      const counts = countParams(model);
+      model.dispose();
+      return counts;
+    },
+  });
 }
 
 /** The names of the registered block classes (without the class prefix), sorted. */
@@ -73,17 +73,11 @@ export function listBlocks(): string[] {
   return [...blocks.keys()].sort();
 }
 
-/** The names of the registered model builders, sorted. */
-export function listModels(): string[] {
-  return [...models.keys()].sort();
-}
-
-function missing(kind: 'block' | 'model', name: string, known: string[]): Error {
-  const provider = KNOWN_PROVIDERS[name];
-  const hint = provider
-    ? ` It is provided by ${provider}: install it and import '${provider}' before using it.`
-    : ` Known ${kind}s: ${known.length > 0 ? known.join(', ') : '(none registered)'}.`;
-  return new ConfigError('spec', kind, `a registered ${kind} name`, name, `Unknown ${kind} ${describe(name)}.${hint}`);
+function missingBlock(name: string): Error {
+  const known = listBlocks();
+  return new ConfigError('spec', 'block', 'a registered block name', name,
+    `Unknown block ${describe(name)}. Registered: ${known.length > 0 ? known.join(', ') : '(none)'}. `
+    + 'A block is registered when its package is imported (e.g. import \'@mlp-blocks/gmlp\').');
 }
 
 /**
@@ -92,18 +86,18 @@ function missing(kind: 'block' | 'model', name: string, known: string[]): Error 
  */
 export function getBlockClass(name: string): BlockClass {
   const cls = blocks.get(name.startsWith(CLASS_PREFIX) ? name.slice(CLASS_PREFIX.length) : name);
-  if (!cls) throw missing('block', name, listBlocks());
+  if (!cls) throw missingBlock(name);
   return cls;
 }
 
-/**
- * The registered model builder of this name; when there is none, throws a ConfigError naming the package that
- * provides it (for the known ones) or listing the registered names.
- */
+/** The model builder of a family name. Deprecated: use `getFamily`, `buildModel` and `specParams`. */
 export function getModelBuilder(name: string): ModelBuilder {
-  const builder = models.get(name);
-  if (!builder) throw missing('model', name, listModels());
-  return builder;
+  const family = getFamily(name);
+  return {
+    packageName: family.packageName,
+    build: (spec) => buildModel({ ...spec, model: name }),
+    countParams: (spec) => specParams({ ...spec, model: name }),
+  };
 }
 
 /** Parses a spec given as an object or JSON text, with errors that say what is wrong. */
@@ -129,7 +123,7 @@ export function parseSpec(spec: unknown): ModelSpec | BlockSpec {
 /** Builds a whole model from `{"model": ...}` or one block layer from `{"block": ...}`. */
 export function buildFromSpec(spec: unknown): tfl.LayersModel | Block {
   const parsed = parseSpec(spec);
-  if ('model' in parsed && typeof parsed.model === 'string') return getModelBuilder(parsed.model).build(parsed as ModelSpec);
+  if ('model' in parsed && typeof parsed.model === 'string') return buildModel(parsed as ModelSpec);
   const { block, ...options } = parsed as BlockSpec;
   const Cls = getBlockClass(block);
   return new Cls(options as never);
@@ -165,7 +159,7 @@ export function assertBlocksRegistered(topology: unknown): void {
       const config = obj['config'] as Record<string, unknown> | undefined;
       // Saved topologies carry snake_case keys (tfjs converts them), in-memory configs camelCase.
       const saved = config?.['mlp_blocks_package'] ?? config?.[PACKAGE_KEY];
-      const pkg = typeof saved === 'string' ? saved : KNOWN_PROVIDERS[className.slice(CLASS_PREFIX.length)];
+      const pkg = typeof saved === 'string' ? saved : undefined;
       throw new MissingBlockError(className, pkg);
     }
     Object.values(obj).forEach(visit);

@@ -4,23 +4,24 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, it } from 'vitest';
 import {
-  Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type Kwargs, type Shape,
-  createNorm, oneShape, oneTensor, registerBlock, silu, validate,
+  Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, type OptionsInput, type OptionsOutput, type Shape,
+  createNorm, defineOptions, oneShape, oneTensor, option, registerBlock, silu,
 } from '../src/index.js';
 import { checkConformance } from '../src/testing/index.js';
 
 // --- example block: start ---
-export interface SwiGluBlockArgs extends BlockArgs {
-  /** Hidden width of the two gate projections. */
-  hidden: number;
-  /** 'layer' (default), 'rms', 'batch', 'affine' or 'none'. */
-  norm?: string;
-}
+/** The options of SwiGluBlock: each declared once, with its check, default and doc. */
+export const SWIGLU_OPTIONS = defineOptions({
+  hidden: option.positiveInt('Hidden width of the two gate projections.'),
+  norm: option.withDefault(option.norm("Pre-norm: 'layer', 'rms', 'batch', 'affine' or 'none'."), 'layer'),
+});
+/** Constructor arguments: the options as a user writes them, plus tfjs's (`name`, `inputShape`, …). */
+export type SwiGluBlockArgs = BlockArgs & OptionsInput<typeof SWIGLU_OPTIONS.entries>;
+/** The parsed options become the block's properties (`block.hidden`, `block.norm`). */
+export interface SwiGluBlock extends Readonly<OptionsOutput<typeof SWIGLU_OPTIONS.entries>> {}
 
 export class SwiGluBlock extends Block {
   static className = `${CLASS_PREFIX}SwiGluBlock`;
-  readonly hidden: number;
-  readonly norm: string;
   private readonly normLayer: Block | null;
   private readonly gate: Dense;
   private readonly value: Dense;
@@ -28,9 +29,7 @@ export class SwiGluBlock extends Block {
 
   constructor(args: SwiGluBlockArgs) {
     super(args);
-    this.checkOptions(args, ['hidden', 'norm']);
-    this.hidden = validate.positiveInt(this.blockName, 'hidden', args.hidden);
-    this.norm = args.norm ?? 'layer';
+    Object.assign(this, this.parseOptions(SWIGLU_OPTIONS, args));
     this.normLayer = createNorm(this.norm, 'norm', this.blockName);
     if (this.normLayer) this.own(this.normLayer);
     this.gate = this.own(new Dense({ name: 'gate', units: this.hidden, useBias: false }));
@@ -59,10 +58,6 @@ export class SwiGluBlock extends Block {
       const h = tf.mul(silu(this.callOwned(this.gate, n, kwargs)), this.callOwned(this.value, n, kwargs));
       return tf.add(x, this.callOwned(this.out!, h, kwargs));
     });
-  }
-
-  protected blockConfig(): ConfigDict {
-    return { hidden: this.hidden, norm: this.norm };
   }
 }
 
@@ -93,7 +88,7 @@ it('computes x + W3·(silu(W1·x) ⊙ W2·x) (checked by hand with norm none)', 
 
 it('rejects a bad option with its name and value', () => {
   expect(() => new SwiGluBlock({ hidden: 0 })).toThrow('SwiGluBlock: option "hidden" must be a positive integer, received 0');
-  expect(() => new SwiGluBlock({ hidden: 4, norm: 'group' })).toThrow(/option "norm" must be one of .* received "group"/);
+  expect(() => new SwiGluBlock({ hidden: 4, norm: 'group' as never })).toThrow(/option "norm" must be one of .* received "group"/);
 });
 
 it('CONTRIBUTING.md shows this exact code', async () => {

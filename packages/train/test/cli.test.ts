@@ -42,7 +42,7 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
   it('params fails clearly on an unknown model, a bad option and a missing file', () => {
     const unknown = run('params', '--spec', '{"model":"hourglas"}');
     expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toMatch(/Unknown model "hourglas"\. Known models: conventional, gmlp, hourglass, .*mixer/);
+    expect(unknown.stderr).toMatch(/Unknown model "hourglas"\. Registered: conventional, .*gmlp, .*hourglass, .*mixer/);
     const bad = run('params', '--spec', '{"model":"hourglass","inputDim":784,"outputDim":784,"width":1150,"bottleneck":115,"depth":-1}');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('hourglassMlp: option "depth" must be a positive integer, received -1');

@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { resolveInitializer } from '../initializers.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
-import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
+import { defineOptions } from '../options/parse.js';
+import type { Kwargs, LayerVariable, Shape } from '../types.js';
+
+/** AffineNorm has no options of its own. */
+export const AFFINE_NORM_OPTIONS = defineOptions({});
 
 /** Options of an AffineNorm layer: only the usual tfjs layer arguments. */
 export type AffineNormArgs = BlockArgs;
@@ -15,7 +19,7 @@ export class AffineNorm extends Block {
 
   constructor(args: AffineNormArgs = {}) {
     super(args);
-    this.checkOptions(args, []);
+    this.parseOptions(AFFINE_NORM_OPTIONS, args);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -31,9 +35,5 @@ export class AffineNorm extends Block {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => tf.add(tf.mul(oneTensor(this.blockName, inputs), this.alpha!.read()), this.beta!.read()));
-  }
-
-  protected blockConfig(): ConfigDict {
-    return {};
   }
 }

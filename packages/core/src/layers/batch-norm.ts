@@ -4,18 +4,20 @@ import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { ShapeError } from '../errors.js';
 import { resolveInitializer } from '../initializers.js';
 import { formatShape, lastDim, oneShape, oneTensor } from '../shapes.js';
-import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
-import { boolean, positiveNumber, rate } from '../validate.js';
+import { option } from '../options/index.js';
+import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
+import type { Kwargs, LayerVariable, Shape } from '../types.js';
 
+/** The options of {@link BatchNorm}. */
+export const BATCH_NORM_OPTIONS = defineOptions({
+  momentum: option.withDefault(option.rate('PyTorch convention: running = (1 − momentum)·running + momentum·batch (Keras momentum 0.9).'), 0.1),
+  epsilon: option.withDefault(option.positiveNumber('Added to the variance.'), 1e-5),
+  affine: option.withDefault(option.boolean("Learnable scale and shift (the Hourglass authors' BatchNorm1d(affine=False) has none)."), false),
+});
 /** Options of a BatchNorm layer. */
-export interface BatchNormArgs extends BlockArgs {
-  /** PyTorch convention: running = (1 − momentum)·running + momentum·batch. Default 0.1 (Keras 0.9). */
-  momentum?: number;
-  /** Default 1e-5. */
-  epsilon?: number;
-  /** Learnable scale and shift. Default false, as in the Hourglass authors' `BatchNorm1d(affine=False)`. */
-  affine?: boolean;
-}
+export type BatchNormArgs = BlockArgs & OptionsInput<typeof BATCH_NORM_OPTIONS.entries>;
+/** The parsed options are the layer's properties. */
+export interface BatchNorm extends Readonly<OptionsOutput<typeof BATCH_NORM_OPTIONS.entries>> {}
 
 /**
  * Batch normalisation over the last axis, with statistics over every other axis. Training uses the batch's
@@ -25,9 +27,6 @@ export interface BatchNormArgs extends BlockArgs {
  */
 export class BatchNorm extends Block {
   static className = `${CLASS_PREFIX}BatchNorm`;
-  readonly momentum: number;
-  readonly epsilon: number;
-  readonly affine: boolean;
   runningMean: LayerVariable | null = null;
   runningVar: LayerVariable | null = null;
   gamma: LayerVariable | null = null;
@@ -35,10 +34,7 @@ export class BatchNorm extends Block {
 
   constructor(args: BatchNormArgs = {}) {
     super(args);
-    this.checkOptions(args, ['momentum', 'epsilon', 'affine']);
-    this.momentum = rate(this.blockName, 'momentum', args.momentum ?? 0.1);
-    this.epsilon = positiveNumber(this.blockName, 'epsilon', args.epsilon ?? 1e-5);
-    this.affine = boolean(this.blockName, 'affine', args.affine ?? false);
+    Object.assign(this, this.parseOptions(BATCH_NORM_OPTIONS, args));
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -84,9 +80,5 @@ export class BatchNorm extends Block {
       rm.write(tf.add(tf.mul(rm.read(), 1 - m), tf.mul(mean, m)));
       rv.write(tf.add(tf.mul(rv.read(), 1 - m), tf.mul(variance, (m * n) / (n - 1))));
     });
-  }
-
-  protected blockConfig(): ConfigDict {
-    return { momentum: this.momentum, epsilon: this.epsilon, affine: this.affine };
   }
 }

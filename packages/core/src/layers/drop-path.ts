@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { mix32 } from '../random.js';
 import { oneShape, oneTensor } from '../shapes.js';
-import type { ConfigDict, Kwargs, Shape } from '../types.js';
-import { rate, seed32 } from '../validate.js';
+import { option } from '../options/index.js';
+import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
+import type { Kwargs, Shape } from '../types.js';
 
 /**
  * Stochastic depth for one sample at a time: in training, zero each sample's whole branch with
@@ -20,24 +21,24 @@ export function dropPath(x: tf.Tensor, dropRate: number, training: boolean, seed
   });
 }
 
+/** The options of {@link DropPath}. */
+export const DROP_PATH_OPTIONS = defineOptions({
+  rate: option.rate("Probability of dropping a sample's whole branch in training."),
+  seed: option.optional(option.seed('Makes the sequence of masks reproducible (a different mask each call).')),
+});
 /** Options of a DropPath layer: the drop rate and an optional seed. */
-export interface DropPathArgs extends BlockArgs {
-  rate: number;
-  seed?: number;
-}
+export type DropPathArgs = BlockArgs & OptionsInput<typeof DROP_PATH_OPTIONS.entries>;
+/** The parsed options are the layer's properties. */
+export interface DropPath extends Readonly<OptionsOutput<typeof DROP_PATH_OPTIONS.entries>> {}
 
 /** DropPath as a layer; blocks use it on their residual branches. */
 export class DropPath extends Block {
   static className = `${CLASS_PREFIX}DropPath`;
-  readonly rate: number;
-  readonly seed: number | undefined;
   private calls = 0;
 
   constructor(args: DropPathArgs) {
     super(args);
-    this.checkOptions(args, ['rate', 'seed']);
-    this.rate = rate(this.blockName, 'rate', args.rate);
-    this.seed = args.seed === undefined ? undefined : seed32(this.blockName, 'seed', args.seed);
+    Object.assign(this, this.parseOptions(DROP_PATH_OPTIONS, args));
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -48,11 +49,7 @@ export class DropPath extends Block {
     const x = oneTensor(this.blockName, inputs);
     const training = this.isTraining(kwargs);
     // Hash (seed, call) so layers seeded s and s + 1 do not replay each other's masks one call apart.
-    const seed = this.seed === undefined || !training ? undefined : mix32(mix32(this.seed) ^ this.calls++);
+    const seed = this.seed == null || !training ? undefined : mix32(mix32(this.seed) ^ this.calls++);
     return dropPath(x, this.rate, training, seed);
-  }
-
-  protected blockConfig(): ConfigDict {
-    return this.seed === undefined ? { rate: this.rate } : { rate: this.rate, seed: this.seed };
   }
 }

@@ -3,34 +3,30 @@ import { normalize } from '../ops/normalize.js';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { resolveInitializer } from '../initializers.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
-import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
-import { boolean, positiveNumber } from '../validate.js';
+import { option } from '../options/index.js';
+import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
+import type { Kwargs, LayerVariable, Shape } from '../types.js';
 
+/** The options of {@link LayerNorm}. */
+export const LAYER_NORM_OPTIONS = defineOptions({
+  epsilon: option.withDefault(option.positiveNumber("Added to the variance (PyTorch's default; timm's Mixer and gMLP use 1e-6)."), 1e-5),
+  center: option.withDefault(option.boolean('Learnable shift β.'), true),
+  scale: option.withDefault(option.boolean('Learnable scale γ.'), true),
+});
 /** Options of a LayerNorm layer. */
-export interface LayerNormArgs extends BlockArgs {
-  /** Default 1e-5 (PyTorch); timm's Mixer and gMLP use 1e-6. */
-  epsilon?: number;
-  /** Learnable shift β (default true). */
-  center?: boolean;
-  /** Learnable scale γ (default true). */
-  scale?: boolean;
-}
+export type LayerNormArgs = BlockArgs & OptionsInput<typeof LAYER_NORM_OPTIONS.entries>;
+/** The parsed options are the layer's properties. */
+export interface LayerNorm extends Readonly<OptionsOutput<typeof LAYER_NORM_OPTIONS.entries>> {}
 
 /** Layer normalisation over the last axis, biased variance, as PyTorch's nn.LayerNorm. */
 export class LayerNorm extends Block {
   static className = `${CLASS_PREFIX}LayerNorm`;
-  readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
   gamma: LayerVariable | null = null;
   beta: LayerVariable | null = null;
 
   constructor(args: LayerNormArgs = {}) {
     super(args);
-    this.checkOptions(args, ['epsilon', 'center', 'scale']);
-    this.epsilon = positiveNumber(this.blockName, 'epsilon', args.epsilon ?? 1e-5);
-    this.center = boolean(this.blockName, 'center', args.center ?? true);
-    this.scale = boolean(this.blockName, 'scale', args.scale ?? true);
+    Object.assign(this, this.parseOptions(LAYER_NORM_OPTIONS, args));
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -51,9 +47,5 @@ export class LayerNorm extends Block {
         gamma: this.scale ? this.gamma!.read() : null, beta: this.center ? this.beta!.read() : null,
       });
     });
-  }
-
-  protected blockConfig(): ConfigDict {
-    return { epsilon: this.epsilon, center: this.center, scale: this.scale };
   }
 }

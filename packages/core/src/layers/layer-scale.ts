@@ -2,25 +2,27 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { resolveInitializer } from '../initializers.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
-import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
-import { positiveNumber } from '../validate.js';
+import { option } from '../options/index.js';
+import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
+import type { Kwargs, LayerVariable, Shape } from '../types.js';
 
+/** The options of {@link LayerScale}. */
+export const LAYER_SCALE_OPTIONS = defineOptions({
+  init: option.withDefault(option.positiveNumber('Initial per-channel scale; CaiT/ResMLP use 0.1 up to depth 18, 1e-5 at depth 24.'), 1e-5),
+});
 /** Options of a LayerScale layer. */
-export interface LayerScaleArgs extends BlockArgs {
-  /** Initial per-channel scale; CaiT/ResMLP use 0.1 up to depth 18, 1e-5 at depth 24. Default 1e-5. */
-  init?: number;
-}
+export type LayerScaleArgs = BlockArgs & OptionsInput<typeof LAYER_SCALE_OPTIONS.entries>;
+/** The parsed options are the layer's properties. */
+export interface LayerScale extends Readonly<OptionsOutput<typeof LAYER_SCALE_OPTIONS.entries>> {}
 
 /** Learnable per-channel scaling of a residual branch (CaiT, ResMLP). */
 export class LayerScale extends Block {
   static className = `${CLASS_PREFIX}LayerScale`;
-  readonly init: number;
   gamma: LayerVariable | null = null;
 
   constructor(args: LayerScaleArgs = {}) {
     super(args);
-    this.checkOptions(args, ['init']);
-    this.init = positiveNumber(this.blockName, 'init', args.init ?? 1e-5);
+    Object.assign(this, this.parseOptions(LAYER_SCALE_OPTIONS, args));
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -35,9 +37,5 @@ export class LayerScale extends Block {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => tf.mul(oneTensor(this.blockName, inputs), this.gamma!.read()));
-  }
-
-  protected blockConfig(): ConfigDict {
-    return { init: this.init };
   }
 }

@@ -5,10 +5,9 @@ import { RmsNorm } from './rms-norm.js';
 import { oneOf } from '../validate.js';
 import type { Block } from '../block.js';
 
-/** The norm names blocks accept ('none' for no norm). */
-export const NORMS = ['batch', 'layer', 'rms', 'affine', 'none'] as const;
-/** One of NORMS. */
-export type NormKind = (typeof NORMS)[number];
+import { NORMS } from './norm-kinds.js';
+
+export { NORMS, type NormKind } from './norm-kinds.js';
 
 /**
  * The norm a block option names, or null for 'none'. `batch` is without affine parameters (the Hourglass

@@ -1,24 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { ShapeError } from '../errors.js';
-import { type InitializerSpec, resolveInitializer } from '../initializers.js';
+import { resolveInitializer } from '../initializers.js';
 import { dense } from '../ops/dense.js';
 import { formatShape, oneShape, oneTensor } from '../shapes.js';
-import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
-import { boolean, pair, positiveInt } from '../validate.js';
+import { option } from '../options/index.js';
+import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
+import type { Kwargs, LayerVariable, Shape } from '../types.js';
 
+/** The options of {@link PatchEmbedding}. */
+export const PATCH_EMBEDDING_OPTIONS = defineOptions({
+  patchSize: option.sizePair('Patch size: one number for square patches or [height, width].'),
+  embedDim: option.positiveInt('Channels of each token.'),
+  useBias: option.withDefault(option.boolean('Add a learnt bias.'), true),
+  kernelInitializer: option.withDefault(option.initializer('Kernel initializer (PyTorch nn.Conv2d by default).'), 'torchUniform'),
+  biasInitializer: option.withDefault(option.initializer('Bias initializer (PyTorch nn.Conv2d by default).'), 'torchUniform'),
+});
 /** Options of a PatchEmbedding layer. */
-export interface PatchEmbeddingArgs extends BlockArgs {
-  /** Patch size: one number for square patches or [height, width]. */
-  patchSize: number | [number, number];
-  /** Channels of each token. */
-  embedDim: number;
-  /** Default true. */
-  useBias?: boolean;
-  /** Default 'torchUniform' (PyTorch nn.Conv2d). */
-  kernelInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
-}
+export type PatchEmbeddingArgs = BlockArgs & OptionsInput<typeof PATCH_EMBEDDING_OPTIONS.entries>;
+/** The parsed options are the layer's properties (`patchSize` as a [height, width] pair). */
+export interface PatchEmbedding extends Readonly<OptionsOutput<typeof PATCH_EMBEDDING_OPTIONS.entries>> {}
 
 /** Rows × columns of patches for an image, or a ShapeError naming the size that does not divide. */
 export function patchGrid(owner: string, height: number, width: number, patch: [number, number]): [number, number] {
@@ -35,11 +36,6 @@ export function patchGrid(owner: string, height: number, width: number, patch: [
  */
 export class PatchEmbedding extends Block {
   static className = `${CLASS_PREFIX}PatchEmbedding`;
-  readonly patchSize: [number, number];
-  readonly embedDim: number;
-  readonly useBias: boolean;
-  readonly kernelInitializer: InitializerSpec;
-  readonly biasInitializer: InitializerSpec;
   kernel: LayerVariable | null = null;
   bias: LayerVariable | null = null;
   /** Number of tokens, known after build. */
@@ -47,12 +43,7 @@ export class PatchEmbedding extends Block {
 
   constructor(args: PatchEmbeddingArgs) {
     super(args);
-    this.checkOptions(args, ['patchSize', 'embedDim', 'useBias', 'kernelInitializer', 'biasInitializer']);
-    this.patchSize = pair(this.blockName, 'patchSize', args.patchSize);
-    this.embedDim = positiveInt(this.blockName, 'embedDim', args.embedDim);
-    this.useBias = boolean(this.blockName, 'useBias', args.useBias ?? true);
-    this.kernelInitializer = args.kernelInitializer ?? 'torchUniform';
-    this.biasInitializer = args.biasInitializer ?? 'torchUniform';
+    Object.assign(this, this.parseOptions(PATCH_EMBEDDING_OPTIONS, args));
     resolveInitializer(this.kernelInitializer, 1, this.blockName, 'kernelInitializer');
     resolveInitializer(this.biasInitializer, 1, this.blockName, 'biasInitializer');
   }
@@ -94,15 +85,5 @@ export class PatchEmbedding extends Block {
       const tokens = tf.reshape(patches, [b, rows * cols, ph * pw * c]);
       return dense(tokens, this.kernel!.read(), this.bias?.read());
     });
-  }
-
-  protected blockConfig(): ConfigDict {
-    return {
-      patchSize: [...this.patchSize],
-      embedDim: this.embedDim,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer as ConfigDict[string],
-      biasInitializer: this.biasInitializer as ConfigDict[string],
-    };
   }
 }

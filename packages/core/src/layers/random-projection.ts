@@ -4,28 +4,25 @@ import { ShapeError } from '../errors.js';
 import { seededInitializer, seededTensor } from '../initializers.js';
 import { dense } from '../ops/dense.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
+import { option } from '../options/index.js';
+import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
 import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
-import { boolean, oneOf, positiveInt, positiveNumber, seed32 } from '../validate.js';
 
+/** The options of {@link RandomProjection}. */
+export const RANDOM_PROJECTION_OPTIONS = defineOptions({
+  units: option.positiveInt('Output size.'),
+  seed: option.seed('The same seed gives the same matrix in any process and on any backend.'),
+  distribution: option.withDefault(option.oneOf(['uniform', 'normal'], 'Distribution of the entries.'), 'uniform'),
+  scale: option.optional(option.positiveNumber("Bound (uniform) or std (normal); default 1/√inDim, PyTorch's nn.Linear range.")),
+  persist: option.withDefault(option.boolean('Store the matrix with the weights; false regenerates it from the seed on every build and leaves it out of model.save (the config then records the input size and a fingerprint, checked on rebuild).'), true),
+  inputDim: option.optional(option.positiveInt('Recorded by a non-persisted projection; checked on rebuild.')),
+  fingerprint: option.optional(option.text('Recorded by a non-persisted projection; checked on rebuild.')),
+});
 /** Options of a RandomProjection layer; `units` is its output size. */
-export interface RandomProjectionArgs extends BlockArgs {
-  units: number;
-  /** An integer in [0, 2³²−1]; the same seed gives the same matrix in any process and on any backend. */
-  seed: number;
-  /** Default 'uniform'. */
-  distribution?: 'uniform' | 'normal';
-  /** Bound (uniform) or std (normal). Default 1/√inDim, PyTorch's default nn.Linear range. */
-  scale?: number;
-  /**
-   * Store the matrix with the model's weights (default true). With false it is regenerated from the seed on
-   * every build and left out of `model.save`; the config then records the input size and a fingerprint of
-   * the matrix, and a rebuild that does not reproduce them fails.
-   */
-  persist?: boolean;
-  /** Recorded by a non-persisted projection's config; checked on rebuild. */
-  inputDim?: number;
-  fingerprint?: string;
-}
+export type RandomProjectionArgs = BlockArgs & OptionsInput<typeof RANDOM_PROJECTION_OPTIONS.entries>;
+type Parsed = OptionsOutput<typeof RANDOM_PROJECTION_OPTIONS.entries>;
+/** The parsed options are the layer's properties. */
+export interface RandomProjection extends Readonly<Omit<Parsed, 'inputDim' | 'fingerprint'>> {}
 
 /** FNV-1a over the matrix bytes: a cheap check that a regenerated matrix is the one that was trained with. */
 export function fingerprintOf(values: Float32Array): string {
@@ -44,11 +41,6 @@ export function fingerprintOf(values: Float32Array): string {
  */
 export class RandomProjection extends Block {
   static className = `${CLASS_PREFIX}RandomProjection`;
-  readonly units: number;
-  readonly seed: number;
-  readonly distribution: 'uniform' | 'normal';
-  readonly scale: number | undefined;
-  readonly persist: boolean;
   private inputDim: number | null;
   private fingerprint: string | null;
   kernel: LayerVariable | null = null;
@@ -57,14 +49,10 @@ export class RandomProjection extends Block {
 
   constructor(args: RandomProjectionArgs) {
     super(args);
-    this.checkOptions(args, ['units', 'seed', 'distribution', 'scale', 'persist', 'inputDim', 'fingerprint']);
-    this.units = positiveInt(this.blockName, 'units', args.units);
-    this.seed = seed32(this.blockName, 'seed', args.seed);
-    this.distribution = oneOf(this.blockName, 'distribution', args.distribution ?? 'uniform', ['uniform', 'normal'] as const);
-    this.scale = args.scale === undefined ? undefined : positiveNumber(this.blockName, 'scale', args.scale);
-    this.persist = boolean(this.blockName, 'persist', args.persist ?? true);
-    this.inputDim = args.inputDim === undefined ? null : positiveInt(this.blockName, 'inputDim', args.inputDim);
-    this.fingerprint = args.fingerprint ?? null;
+    const { inputDim, fingerprint, ...own } = this.parseOptions(RANDOM_PROJECTION_OPTIONS, args);
+    Object.assign(this, own);
+    this.inputDim = inputDim ?? null;
+    this.fingerprint = fingerprint ?? null;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -116,9 +104,9 @@ export class RandomProjection extends Block {
     return tf.tidy(() => dense(oneTensor(this.blockName, inputs), this.matrix ?? this.kernel!.read()));
   }
 
-  protected blockConfig(): ConfigDict {
+  protected override blockConfig(): ConfigDict {
     const cfg: ConfigDict = { units: this.units, seed: this.seed, distribution: this.distribution };
-    if (this.scale !== undefined) cfg['scale'] = this.scale;
+    if (this.scale != null) cfg['scale'] = this.scale;
     if (!this.persist) {
       cfg['persist'] = false;
       if (this.inputDim !== null) cfg['inputDim'] = this.inputDim;

@@ -2,29 +2,28 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { resolveInitializer } from '../initializers.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
-import type { ConfigDict, Kwargs, LayerVariable, Shape } from '../types.js';
-import { boolean, positiveNumber } from '../validate.js';
+import { option } from '../options/index.js';
+import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
+import type { Kwargs, LayerVariable, Shape } from '../types.js';
 
+/** The options of {@link RmsNorm}. */
+export const RMS_NORM_OPTIONS = defineOptions({
+  epsilon: option.withDefault(option.positiveNumber('Added to the mean square.'), 1e-6),
+  scale: option.withDefault(option.boolean('Learnable per-channel scale.'), true),
+});
 /** Options of an RmsNorm layer. */
-export interface RmsNormArgs extends BlockArgs {
-  /** Default 1e-6. */
-  epsilon?: number;
-  /** Learnable per-channel scale (default true). */
-  scale?: boolean;
-}
+export type RmsNormArgs = BlockArgs & OptionsInput<typeof RMS_NORM_OPTIONS.entries>;
+/** The parsed options are the layer's properties. */
+export interface RmsNorm extends Readonly<OptionsOutput<typeof RMS_NORM_OPTIONS.entries>> {}
 
 /** Root-mean-square normalisation over the last axis: x / √(mean(x²) + ε) · γ. */
 export class RmsNorm extends Block {
   static className = `${CLASS_PREFIX}RmsNorm`;
-  readonly epsilon: number;
-  readonly scale: boolean;
   gamma: LayerVariable | null = null;
 
   constructor(args: RmsNormArgs = {}) {
     super(args);
-    this.checkOptions(args, ['epsilon', 'scale']);
-    this.epsilon = positiveNumber(this.blockName, 'epsilon', args.epsilon ?? 1e-6);
-    this.scale = boolean(this.blockName, 'scale', args.scale ?? true);
+    Object.assign(this, this.parseOptions(RMS_NORM_OPTIONS, args));
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -43,9 +42,5 @@ export class RmsNorm extends Block {
       const y = tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), this.epsilon)));
       return this.scale ? tf.mul(y, this.gamma!.read()) : y;
     });
-  }
-
-  protected blockConfig(): ConfigDict {
-    return { epsilon: this.epsilon, scale: this.scale };
   }
 }
