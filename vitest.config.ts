@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -18,20 +20,21 @@ const summary: Reporter = {
   },
 };
 
+/** Every package folder under packages/ (found, not listed: a new package's tests run without an edit here). */
+function packageDirs(): string[] {
+  const packages = fileURLToPath(new URL('./packages/', import.meta.url));
+  return readdirSync(packages, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(`${packages}${d.name}/package.json`))
+    .map((d) => `packages/${d.name}`)
+    .sort();
+}
+
 // One root config; each package is a project so `vitest run` covers the whole monorepo.
 export default defineConfig({
   test: {
     reporters: ['default', summary],
     projects: [
-      ...[
-        'packages/core',
-        'packages/blocks-hourglass',
-        'packages/blocks-gmlp',
-        'packages/blocks-mixer',
-        'packages/datasets',
-        'packages/train',
-        'packages/backend-blas',
-      ].map((dir) => ({
+      ...packageDirs().map((dir) => ({
         test: {
           name: dir.replace('packages/', ''),
           root: dir,

@@ -22,7 +22,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 if (values.child) {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-layers');
-  const { useBackend } = await import('@mlp-blocks/core/backends/node');
+  const { useBackend } = await import('@mlp-blocks/backends/node');
+  await import('@mlp-blocks/backend-blas'); // registers the `blas` backend
   const { hourglassMlp } = await import('@mlp-blocks/hourglass');
   const choice = await useBackend(values.child, { threads: Number(values.threads) });
   // Slow backends (plain-JS cpu, software WebGPU) get fewer repetitions per window.
@@ -61,7 +62,8 @@ if (values.child) {
   }
   process.stdout.write(`${JSON.stringify({ backend: choice.name, detail: choice.detail ?? '', gflops: median(mm), samplesPerSecond: median(sps) })}\n`);
 } else {
-  const { backendReport } = await import('@mlp-blocks/core/backends/node');
+  const { backendReport } = await import('@mlp-blocks/backends/node');
+  await import('@mlp-blocks/backend-blas'); // so that the report lists `blas`
   const report = await backendReport();
   const runs = [];
   for (const b of report.backends) {

@@ -8,7 +8,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@mlp-blocks/hourglass';
-import { AdamW, arrayData, buildSeeded, fit } from '@mlp-blocks/train';
+import { buildSeeded } from '@mlp-blocks/cli';
+import { AdamW, arrayData, fit } from '@mlp-blocks/train';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '8' }, backend: { type: 'string', default: 'wasm' } } });
 const rounds = Number(values.rounds);

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@mlp-blocks/core/backends/node';
+import { useBackend } from '@mlp-blocks/backends/node';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, threads: { type: 'string' }, reps: { type: 'string', default: '10' } } });
 const median = (a) => [...a].sort((p, q) => p - q)[Math.floor(a.length / 2)];

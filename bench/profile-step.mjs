@@ -5,9 +5,11 @@
 //      node bench/profile-step.mjs --workload 4 --backend blas    (a workload of the suite, with its data and loss)
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@mlp-blocks/core/backends/node';
+import { useBackend } from '@mlp-blocks/backends/node';
+import '@mlp-blocks/backend-blas'; // registers the `blas` backend (--backend blas)
 import '@mlp-blocks/hourglass';
-import { AdamW, buildSeeded, mse, resolveModelArg, softmaxCrossEntropy, trainStep } from '@mlp-blocks/train';
+import { buildSeeded, resolveModelArg } from '@mlp-blocks/cli';
+import { AdamW, mse, softmaxCrossEntropy, trainStep } from '@mlp-blocks/train';
 import { makeBatch, workload } from './workloads.mjs';
 
 const { values } = parseArgs({ options: {

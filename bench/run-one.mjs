@@ -6,9 +6,12 @@
 //            node bench/run-one.mjs --workload 1 --impl a --leak-steps 1000
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend, wasmThreadsInUse } from '@mlp-blocks/core/backends/node';
-// @mlp-blocks/train's entry also registers the hourglass, gmlp and mixer model builders.
-import { AdamW, buildSeeded, median, mse, softmaxCrossEntropy, specParams, trainStep } from '@mlp-blocks/train';
+import { useBackend, wasmThreadsInUse } from '@mlp-blocks/backends/node';
+import '@mlp-blocks/backend-blas'; // registers the `blas` backend (--backend blas)
+import { specParams } from '@mlp-blocks/core';
+// @mlp-blocks/cli's entry also registers the hourglass, gmlp and mixer families.
+import { buildSeeded, median } from '@mlp-blocks/cli';
+import { AdamW, mse, softmaxCrossEntropy, trainStep } from '@mlp-blocks/train';
 import { plainCrossEntropy, plainModel, trainableCount } from './plain-models.mjs';
 import { BATCH, OPTIMIZER, makeBatch, workload } from './workloads.mjs';
 

@@ -4,7 +4,7 @@
 // after warm-up), peak RSS, and tf.memory().numTensors before/after the timed part of (a).
 // Every (workload, implementation) runs in its own child process (bench/run-one.mjs), for a per-run peak RSS
 // and no shared backend state. Results: a table on stdout and JSON written atomically to --json.
-// --backend blas runs a and b on tfjs's wasm backend with @mlp-blocks/backend-blas's OpenBLAS kernels (--threads
+// --backend blas runs a and b on the `blas` tfjs backend of @mlp-blocks/backend-blas (wasm kernels with OpenBLAS ones; --threads
 // then counts OpenBLAS threads); the others are tfjs's stock backends.
 // Run: pnpm bench [-- --workloads 1,2 --impls a,b,c --backend wasm|blas --threads 2 --windows 5 --steps 10 --warmup 3 --json out.json --timeout 20]
 //      pnpm bench -- --leak-steps 1000   (memory check: workload 1 (a) for N steps)

@@ -4,8 +4,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededTensor } from '@mlp-blocks/core';
-import { buildSeeded, specParams } from '@mlp-blocks/train';
+import { seededTensor, specParams } from '@mlp-blocks/core';
+import { buildSeeded } from '@mlp-blocks/cli'; // also registers the hourglass, gmlp and mixer families
 import { plainModel, trainableCount } from './plain-models.mjs';
 import { WORKLOADS, makeBatch, workload } from './workloads.mjs';
 

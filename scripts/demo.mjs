@@ -1,15 +1,16 @@
 // The main job: an offline hourglass-vs-conventional denoising mini-sweep on the bundled MNIST at matched
 // parameter budgets (docs/main-job-grid.json), then its report. It drives the built `mlp-blocks` CLI exactly as
-// a user would, and prints where the report is. Backend: `blas` (wasm with @mlp-blocks/backend-blas's OpenBLAS
-// kernels) where its addon was built, else stock wasm, with a line saying why.
+// a user would, and prints where the report is. Backend: `blas` (the tfjs backend of @mlp-blocks/backend-blas:
+// wasm kernels with OpenBLAS ones) where its addon was built, else stock wasm, with a line saying why.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BackendUnavailableError, useBackend } from '@mlp-blocks/core/backends/node';
+import { BackendUnavailableError, useBackend } from '@mlp-blocks/backends/node';
+import '@mlp-blocks/backend-blas'; // registers the `blas` backend with useBackend
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'packages/train/dist/cli.js');
+const cli = join(root, 'packages/cli/dist/cli.js');
 const gridFile = join(root, 'docs/main-job-grid.json');
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 const out = process.argv[2] ?? join(root, 'runs', `main-${stamp}`);

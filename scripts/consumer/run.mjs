@@ -4,7 +4,9 @@
 // npm-installs only the tarballs that case needs plus the tfjs peers from the registry, and runs an example
 // that trains on wasm, saves and reloads. Exits non-zero if any step of any case fails.
 //
-//   node scripts/consumer/run.mjs [case …]      cases: hourglass gmlp mixer train+datasets backend-blas (default: all)
+//   node scripts/consumer/run.mjs [case …]      cases: one per published package, named as the package without its
+//                                               scope (its test/consumer.mjs), and plugin (CONTRIBUTING.md's family
+//                                               template as a plugin of the packed CLI); default all
 //   MLP_BLOCKS_KEEP_CONSUMER=1 keeps the scratch directories.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,31 +14,49 @@ import { copyFile, lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runPluginCase } from './plugin.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXAMPLES = fileURLToPath(new URL('./examples/', import.meta.url));
+const CHECK = fileURLToPath(new URL('./check.mjs', import.meta.url));
 const TFJS = '4.22.0';
 const PEERS = { '@tensorflow/tfjs-core': TFJS, '@tensorflow/tfjs-layers': TFJS, '@tensorflow/tfjs-backend-wasm': TFJS };
-const DIRS = {
-  '@mlp-blocks/core': 'packages/core',
-  '@mlp-blocks/hourglass': 'packages/blocks-hourglass',
-  '@mlp-blocks/gmlp': 'packages/blocks-gmlp',
-  '@mlp-blocks/mixer': 'packages/blocks-mixer',
-  '@mlp-blocks/datasets': 'packages/datasets',
-  '@mlp-blocks/train': 'packages/train',
-  '@mlp-blocks/backend-blas': 'packages/backend-blas',
-};
-/** Each case: the packages a user would name, and the example it runs. */
+
+/**
+ * The workspace's published packages, found (not listed): name → folder, for every packages/* with a package.json
+ * that is not private. Each must have an example at test/consumer.mjs; its imports of @mlp-blocks packages say
+ * which tarballs the case installs beside the package itself.
+ */
+async function discover() {
+  const dirs = {};
+  for (const entry of (await readdir(join(ROOT, 'packages'), { withFileTypes: true })).filter((e) => e.isDirectory())) {
+    const dir = `packages/${entry.name}`;
+    if (!existsSync(join(ROOT, dir, 'package.json'))) continue;
+    const manifest = JSON.parse(await readFile(join(ROOT, dir, 'package.json'), 'utf8'));
+    if (!manifest.private) dirs[manifest.name] = dir;
+  }
+  return dirs;
+}
+const DIRS = await discover();
+
+/** One case per published package: its test/consumer.mjs, installing what that example imports. */
+async function packageCases() {
+  const cases = [];
+  for (const [name, dir] of Object.entries(DIRS)) {
+    const example = join(ROOT, dir, 'test', 'consumer.mjs');
+    if (!existsSync(example)) throw new Error(`${name} has no consumer example (${dir}/test/consumer.mjs): every published package needs one`);
+    const source = await readFile(example, 'utf8');
+    const imported = [...source.matchAll(/(?:from|import)\s+'(@mlp-blocks\/[a-z0-9-]+)(?:\/[^']*)?'/g)].map((m) => m[1]);
+    cases.push({ name: name.replace('@mlp-blocks/', ''), wants: [...new Set([name, ...imported])].sort(), example });
+  }
+  return cases;
+}
 const CASES = [
-  { name: 'hourglass', wants: ['@mlp-blocks/hourglass'], example: 'hourglass.mjs' },
-  { name: 'gmlp', wants: ['@mlp-blocks/gmlp'], example: 'gmlp.mjs' },
-  { name: 'mixer', wants: ['@mlp-blocks/mixer'], example: 'mixer.mjs' },
-  { name: 'train+datasets', wants: ['@mlp-blocks/train', '@mlp-blocks/datasets'], example: 'train-datasets.mjs' },
-  // Its install script compiles the OpenBLAS addon in the scratch project (needs g++ and libopenblas-dev).
-  { name: 'backend-blas', wants: ['@mlp-blocks/backend-blas', '@mlp-blocks/hourglass'], example: 'backend-blas.mjs' },
+  ...(await packageCases()),
+  // A family package made from CONTRIBUTING.md's template, outside the workspace, used by the packed CLI as a plugin.
+  { name: 'plugin', wants: ['@mlp-blocks/cli', '@mlp-blocks/core'], custom: 'plugin' },
 ];
-const INSTALL_TIMEOUT_MS = 240_000;
-const RUN_TIMEOUT_MS = 180_000;
+const INSTALL_TIMEOUT_MS = 300_000;
+const RUN_TIMEOUT_MS = 300_000;
 const keep = process.env.MLP_BLOCKS_KEEP_CONSUMER === '1';
 
 /**
@@ -74,7 +94,8 @@ async function closure(names) {
     if (!DIRS[name]) throw new Error(`unknown package ${name}`);
     seen.add(name);
     const manifest = JSON.parse(await readFile(join(ROOT, DIRS[name], 'package.json'), 'utf8'));
-    for (const dep of Object.keys(manifest.dependencies ?? {})) if (dep.startsWith('@mlp-blocks/')) await visit(dep);
+    const deps = { ...manifest.dependencies, ...manifest.optionalDependencies };
+    for (const dep of Object.keys(deps)) if (dep.startsWith('@mlp-blocks/')) await visit(dep);
   };
   for (const n of names) await visit(n);
   return [...seen].sort();
@@ -122,13 +143,14 @@ async function runCase(c, tarballs) {
   const dependencies = { ...PEERS };
   for (const name of needed) dependencies[name] = `file:${tarballs[name]}`;
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }, null, 2));
-  for (const f of [c.example, 'check.mjs']) await copyFile(join(EXAMPLES, f), join(dir, f));
+  await copyFile(c.example, join(dir, 'consumer.mjs'));
+  await copyFile(CHECK, join(dir, 'check.mjs'));
   const t0 = performance.now();
   try {
     await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: dir, timeout: INSTALL_TIMEOUT_MS });
     await checkInstall(dir, needed, tarballs);
     const t1 = performance.now();
-    const out = await run(process.execPath, [c.example], { cwd: dir, timeout: RUN_TIMEOUT_MS });
+    const out = await run(process.execPath, ['consumer.mjs'], { cwd: dir, timeout: RUN_TIMEOUT_MS });
     const t2 = performance.now();
     if (!keep) await rm(dir, { recursive: true, force: true });
     return { install: (t1 - t0) / 1000, example: (t2 - t1) / 1000, out: out.trim(), needed };
@@ -150,7 +172,9 @@ try {
   const tarballs = await pack(await closure(selected.flatMap((c) => c.wants)), packDir);
   console.log(`consumer: packed ${Object.values(tarballs).map((t) => t.split('/').pop()).join(', ')}`);
   // Installs are mostly waiting on disk and network, so the cases run side by side.
-  const results = await Promise.allSettled(selected.map((c) => runCase(c, tarballs)));
+  const results = await Promise.allSettled(selected.map((c) => (c.custom === 'plugin'
+    ? runPluginCase({ tarballs, closure, run, checkInstall, peers: PEERS, keep, root: ROOT, timeout: INSTALL_TIMEOUT_MS, env: cleanEnv() })
+    : runCase(c, tarballs))));
   results.forEach((r, i) => {
     const name = selected[i].name;
     if (r.status === 'fulfilled') {

@@ -1,8 +1,8 @@
-// Starts WebGPU when the browser gives an adapter, wasm otherwise, through core's browser-safe useBackend.
+// Starts WebGPU when the browser gives an adapter, wasm otherwise, through @mlp-blocks/backends' browser-safe useBackend.
 // The page imports the two backend packages itself (a bundle carries only what its app imports).
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { BackendUnavailableError, useBackend } from '@mlp-blocks/core/backends';
+import { BackendUnavailableError, useBackend } from '@mlp-blocks/backends';
 
 /** What the page may ask for: `?backend=` in the address. */
 export const REQUESTS = ['auto', 'webgpu', 'wasm'] as const;

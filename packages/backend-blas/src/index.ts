@@ -1,2 +1,5 @@
+import './register.js';
+
 export { ADDON_PATH, BlasUnavailableError } from './addon.js';
-export { type BlasInfo, type BlasOptions, blasProductsEnabled, disableBlasProducts, enableBlasProducts } from './products.js';
+export { BLAS_BACKEND, registerBlasBackend } from './backend.js';
+export { type BlasInfo, type BlasOptions, configureBlas } from './configure.js';

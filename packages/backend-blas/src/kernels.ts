@@ -1,6 +1,8 @@
-// The addon's kernels for the wasm backend, reading and writing its heap in place: BatchMatMul and
-// _FusedMatMul on OpenBLAS, Sum and Mean over leading axes, and core's AdamW and GELU kernels; and an Identity
-// that shares buffers instead of copying. Where a stock kernel is replaced, cases not covered go to it.
+// The addon's kernels for the `blas` backend (a wasm backend instance of its own), reading and writing its heap
+// in place: BatchMatMul and _FusedMatMul on OpenBLAS, Sum and Mean over leading axes, and core's AdamW and GELU
+// kernels; and an Identity that shares buffers instead of copying. Where a stock wasm kernel is replaced, cases
+// not covered go to it. The addon is asked for when a kernel runs (`addon()`), so that registering the kernels
+// never fails on a machine where it was not built: starting the backend reports that instead.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { FUSED_ADAMW_KERNEL, type FusedAdamWAttrs, GELU_GRAD_KERNEL, GELU_KERNEL } from '@mlp-blocks/core';
@@ -9,6 +11,8 @@ import type { BlasAddon } from './addon.js';
 type Inputs = Record<string, tf.TensorInfo | undefined>;
 type Attrs = Record<string, unknown>;
 type KernelArgs = { inputs: Inputs; backend: BackendWasm; attrs?: Attrs };
+/** The loaded addon (loads it on first use). */
+export type AddonSource = () => BlasAddon;
 
 /**
  * A Float32Array over `t`'s bytes in the wasm heap. Take views only after the last allocation of a kernel:
@@ -16,6 +20,14 @@ type KernelArgs = { inputs: Inputs; backend: BackendWasm; attrs?: Attrs };
  */
 function heapView(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
+}
+
+/**
+ * Brings inputs held by another backend (a tensor made while `wasm` or `cpu` was active) onto this one's heap
+ * before any view is taken: tfjs moves data lazily, on the first lookup, and a move allocates.
+ */
+function onThisBackend(backend: BackendWasm, ...tensors: Array<tf.TensorInfo | null | undefined>): void {
+  for (const t of tensors) if (t != null) backend.dataIdMap.get(t.dataId);
 }
 
 /** The sizes of one product as the addon takes them, or null when the stock kernel must run it. */
@@ -56,7 +68,7 @@ function plan(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transpose
 }
 
 function run(
-  addon: BlasAddon,
+  addon: AddonSource,
   backend: BackendWasm,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
@@ -66,14 +78,15 @@ function run(
   bias: tf.TensorInfo | null,
   relu: boolean,
 ): tf.TensorInfo {
+  onThisBackend(backend, a, b, bias);
   const out = backend.makeOutput(p.outShape, 'float32');
   const view = (t: tf.TensorInfo) => heapView(backend, t);
-  addon.gemm(view(a), view(b), view(out), p.batch, p.m, p.n, p.k, transposeA, transposeB, p.aBatched, p.bBatched, bias ? view(bias) : null, relu);
+  addon().gemm(view(a), view(b), view(out), p.batch, p.m, p.n, p.k, transposeA, transposeB, p.aBatched, p.bBatched, bias ? view(bias) : null, relu);
   return out;
 }
 
 /** Sum and Mean over leading axes (a batch-norm's statistics, a bias gradient) without the stock transpose. */
-function reductionKernels(addon: BlasAddon, stock: Record<string, tf.KernelConfig>): tf.KernelConfig[] {
+function reductionKernels(addon: AddonSource, stock: Record<string, tf.KernelConfig>, backendName: string): tf.KernelConfig[] {
   const make = (name: string, mean: boolean): tf.KernelConfig => {
     const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
       const x = args.inputs['x']!;
@@ -84,13 +97,14 @@ function reductionKernels(addon: BlasAddon, stock: Record<string, tf.KernelConfi
         return stock[name]!.kernelFunc(args as never) as tf.TensorInfo;
       }
       const rest = x.shape.slice(axes.length);
+      onThisBackend(args.backend, x);
       const out = args.backend.makeOutput(rest, 'float32');
       const view = (t: tf.TensorInfo) => heapView(args.backend, t);
-      addon.reduceRows(view(x), view(out), tf.util.sizeFromShape(x.shape.slice(0, axes.length)), tf.util.sizeFromShape(rest), mean);
+      addon().reduceRows(view(x), view(out), tf.util.sizeFromShape(x.shape.slice(0, axes.length)), tf.util.sizeFromShape(rest), mean);
       if (keepDims) out.shape = tf.backend_util.expandShapeToKeepDim(rest, axes);
       return out;
     };
-    return { ...stock[name], kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+    return { ...stock[name], kernelName: name, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
   };
   return [make(tf.Sum, false), make(tf.Mean, true)];
 }
@@ -100,18 +114,18 @@ function reductionKernels(addon: BlasAddon, stock: Record<string, tf.KernelConfi
  * reference, as the cpu backend does, instead of the stock wasm kernel's copy: no kernel writes into its inputs,
  * so a shared buffer is never changed under anyone.
  */
-function identityKernel(stock: Record<string, tf.KernelConfig>): tf.KernelConfig {
+function identityKernel(stock: Record<string, tf.KernelConfig>, backendName: string): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
     const x = args.inputs['x']!;
     if (x.dtype === 'string') return stock[tf.Identity]!.kernelFunc(args as never) as tf.TensorInfo;
     args.backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
-  return { ...stock[tf.Identity], kernelName: tf.Identity, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+  return { ...stock[tf.Identity], kernelName: tf.Identity, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
 /** The one-pass AdamW update in C, reading and writing the wasm heap (three fresh outputs: no aliasing). */
-export function adamwKernel(addon: BlasAddon): tf.KernelConfig {
+export function adamwKernel(addon: AddonSource, backendName: string): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): tf.TensorInfo[] => {
     const { param, grad, m, v } = args.inputs as Record<string, tf.TensorInfo>;
     for (const [name, t] of Object.entries({ param, grad, m, v })) {
@@ -121,16 +135,17 @@ export function adamwKernel(addon: BlasAddon): tf.KernelConfig {
     }
     const { scalars } = args.attrs as unknown as FusedAdamWAttrs;
     const backend = args.backend;
+    onThisBackend(backend, param, grad, m, v);
     const outs = [0, 1, 2].map(() => backend.makeOutput(param!.shape, 'float32'));
     const view = (t: tf.TensorInfo) => heapView(backend, t);
-    addon.adamw(view(param!), view(grad!), view(m!), view(v!), view(outs[0]!), view(outs[1]!), view(outs[2]!), scalars);
+    addon().adamw(view(param!), view(grad!), view(m!), view(v!), view(outs[0]!), view(outs[1]!), view(outs[2]!), scalars);
     return outs;
   };
-  return { kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+  return { kernelName: FUSED_ADAMW_KERNEL, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
 /** Core's GELU kernels in one C pass each, forward and gradient (erf approximated as tfjs's Erf kernel does). */
-export function geluKernels(addon: BlasAddon): tf.KernelConfig[] {
+export function geluKernels(addon: AddonSource, backendName: string): tf.KernelConfig[] {
   const float32 = (name: string, inputs: Record<string, tf.TensorInfo>) => {
     for (const [key, t] of Object.entries(inputs)) {
       if (t.dtype !== 'float32') throw new Error(`${name}: input ${key} must be float32, received ${t.dtype}`);
@@ -139,8 +154,9 @@ export function geluKernels(addon: BlasAddon): tf.KernelConfig[] {
   const forward = (args: KernelArgs): tf.TensorInfo => {
     const x = args.inputs['x']!;
     float32(GELU_KERNEL, { x });
+    onThisBackend(args.backend, x);
     const out = args.backend.makeOutput(x.shape, 'float32');
-    addon.gelu(heapView(args.backend, x), heapView(args.backend, out));
+    addon().gelu(heapView(args.backend, x), heapView(args.backend, out));
     return out;
   };
   const gradient = (args: KernelArgs): tf.TensorInfo => {
@@ -149,19 +165,23 @@ export function geluKernels(addon: BlasAddon): tf.KernelConfig[] {
     if (!tf.util.arraysEqual(x!.shape, dy!.shape)) {
       throw new Error(`${GELU_GRAD_KERNEL}: dy has shape [${dy!.shape.join(', ')}] but x has [${x!.shape.join(', ')}]`);
     }
+    onThisBackend(args.backend, x, dy);
     const dx = args.backend.makeOutput(x!.shape, 'float32');
     const view = (t: tf.TensorInfo) => heapView(args.backend, t);
-    addon.geluGrad(view(x!), view(dy!), view(dx));
+    addon().geluGrad(view(x!), view(dy!), view(dx));
     return dx;
   };
   return [
-    { kernelName: GELU_KERNEL, backendName: 'wasm', kernelFunc: forward as unknown as tf.KernelFunc },
-    { kernelName: GELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: gradient as unknown as tf.KernelFunc },
+    { kernelName: GELU_KERNEL, backendName, kernelFunc: forward as unknown as tf.KernelFunc },
+    { kernelName: GELU_GRAD_KERNEL, backendName, kernelFunc: gradient as unknown as tf.KernelFunc },
   ];
 }
 
-/** Kernel configs for the wasm backend that call `addon`, falling back to `stock` where it does not apply. */
-export function blasKernels(addon: BlasAddon, stock: Record<string, tf.KernelConfig>): tf.KernelConfig[] {
+/**
+ * Kernel configs for `backendName` that call the addon, falling back to `stock` (the wasm package's own configs)
+ * where it does not apply.
+ */
+export function blasKernels(addon: AddonSource, stock: Record<string, tf.KernelConfig>, backendName: string): tf.KernelConfig[] {
   const batchMatMul = (args: KernelArgs): tf.TensorInfo => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const transposeA = args.attrs?.['transposeA'] === true;
@@ -183,10 +203,11 @@ export function blasKernels(addon: BlasAddon, stock: Record<string, tf.KernelCon
     return run(addon, args.backend, a!, b!, p, transposeA, transposeB, bias ?? null, activation === 'relu');
   };
   return [
-    ...reductionKernels(addon, stock),
-    identityKernel(stock),
-    // The stock setup functions bind the fallbacks' wasm entry points when a wasm backend starts.
-    { ...stock[tf.BatchMatMul], kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: batchMatMul as unknown as tf.KernelFunc },
-    { ...stock[tf._FusedMatMul], kernelName: tf._FusedMatMul, backendName: 'wasm', kernelFunc: fusedMatMul as unknown as tf.KernelFunc },
+    ...reductionKernels(addon, stock, backendName),
+    identityKernel(stock, backendName),
+    // The stock setup functions bind the fallbacks' wasm entry points to the backend being set (tfjs runs every
+    // kernel's setupFunc on each tf.setBackend), so they keep working here.
+    { ...stock[tf.BatchMatMul], kernelName: tf.BatchMatMul, backendName, kernelFunc: batchMatMul as unknown as tf.KernelFunc },
+    { ...stock[tf._FusedMatMul], kernelName: tf._FusedMatMul, backendName, kernelFunc: fusedMatMul as unknown as tf.KernelFunc },
   ];
 }

@@ -1,26 +1,36 @@
-// The OpenBLAS kernels against the stock wasm kernels they replace and against an independent float64
-// reference: products for every transpose and batch layout, leading-axis reductions (bit-identical), the AdamW
-// kernel (bit-identical to the tensor formula), fall-backs, errors and tensor bookkeeping.
+// The OpenBLAS kernels of the `blas` backend against the stock wasm kernels they replace (run on the `wasm`
+// backend in the same process, switching back and forth) and against an independent float64 reference: products
+// for every transpose and batch layout, leading-axis reductions (bit-identical), the AdamW kernel (bit-identical
+// to the tensor formula), fall-backs, errors and tensor bookkeeping.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { FUSED_ADAMW_KERNEL, GELU_GRAD_KERNEL, GELU_KERNEL, gelu, geluAutodiff, productsTransposeFree } from '@mlp-blocks/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlasUnavailableError, blasProductsEnabled, disableBlasProducts, enableBlasProducts } from '../src/index.js';
+import { BlasUnavailableError, configureBlas } from '../src/index.js';
 import { loadAddon } from '../src/addon.js';
 
-beforeAll(async () => {
-  await tf.setBackend('wasm');
-});
-afterAll(() => disableBlasProducts());
+const onBlas = () => tf.setBackend('blas');
+const onWasm = () => tf.setBackend('wasm');
 
-/** Runs `f` on the stock kernels and on the BLAS kernels; returns both results as Float32Arrays. */
-function both(f: () => tf.Tensor): { stock: Float32Array; blas: Float32Array; shape: number[] } {
-  disableBlasProducts();
+beforeAll(async () => {
+  await onWasm();
+});
+afterAll(async () => {
+  await onWasm();
+});
+
+/**
+ * Runs `f` on the stock kernels (`wasm`) and on the BLAS kernels (`blas`); returns both results as Float32Arrays.
+ * Inputs made before the call live on whichever backend made them: tfjs moves them, as a user's switch would.
+ */
+async function both(f: () => tf.Tensor): Promise<{ stock: Float32Array; blas: Float32Array; shape: number[] }> {
+  await onWasm();
   const s = tf.tidy(f);
-  enableBlasProducts();
+  const stock = s.dataSync() as Float32Array;
+  await onBlas();
   const b = tf.tidy(f);
   expect(b.shape).toEqual(s.shape);
-  const out = { stock: s.dataSync() as Float32Array, blas: b.dataSync() as Float32Array, shape: b.shape };
+  const out = { stock, blas: b.dataSync() as Float32Array, shape: b.shape };
   tf.dispose([s, b]);
   return out;
 }
@@ -72,11 +82,11 @@ describe('BLAS products', () => {
     ['a vector-shaped product (m = 1)', [1, 64], [64, 1], false, false],
   ];
   for (const [name, sa, sb, ta, tb] of cases) {
-    it(`${name}: agrees with the stock kernel and a float64 reference`, () => {
+    it(`${name}: agrees with the stock kernel and a float64 reference`, async () => {
       const a = tf.randomNormal(sa, 0, 1, 'float32', 1);
       const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
       // the transposed layouts above are given as stored; swap them back for the flags
-      const { stock, blas, shape } = both(() => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, ta, tb));
+      const { stock, blas, shape } = await both(() => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, ta, tb));
       expectClose(blas, stock);
       expectClose(blas, reference(a, b, ta, tb));
       expect(shape.slice(-2)).toEqual([ta ? sa.at(-1)! : sa.at(-2)!, tb ? sb.at(-2)! : sb.at(-1)!]);
@@ -84,44 +94,46 @@ describe('BLAS products', () => {
     });
   }
 
-  it('an empty batch gives an empty result, as the stock kernel does', () => {
-    const { stock, blas, shape } = both(() => tf.matMul(tf.zeros([0, 3, 2]), tf.zeros([0, 2, 4])));
+  it('an empty batch gives an empty result, as the stock kernel does', async () => {
+    const { stock, blas, shape } = await both(() => tf.matMul(tf.zeros([0, 3, 2]), tf.zeros([0, 2, 4])));
     expect(shape).toEqual([0, 3, 4]);
     expect(blas.length).toBe(0);
     expect(stock.length).toBe(0);
   });
 
-  it('an empty inner dimension gives zeros (the stock kernel leaves its output uninitialised there)', () => {
-    const { blas } = both(() => tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 4])));
+  it('an empty inner dimension gives zeros (the stock kernel leaves its output uninitialised there)', async () => {
+    const { blas } = await both(() => tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 4])));
     expect(Array.from(blas)).toEqual(new Array(12).fill(0));
   });
 
-  it('fused product with a bias and relu is computed by BLAS; other activations fall back to the stock kernel', () => {
+  it('fused product with a bias and relu is computed by BLAS; other activations fall back to the stock kernel', async () => {
     const a = tf.randomNormal([16, 12], 0, 1, 'float32', 3);
     const w = tf.randomNormal([12, 10], 0, 1, 'float32', 4);
     const bias = tf.randomNormal([10], 0, 1, 'float32', 5);
     for (const activation of ['linear', 'relu', 'elu', 'sigmoid'] as const) {
-      const { stock, blas } = both(() => tf.fused.matMul({ a, b: w, bias, activation }));
+      const { stock, blas } = await both(() => tf.fused.matMul({ a, b: w, bias, activation }));
       expectClose(blas, stock, 1e-5);
     }
     const ref = reference(a, w, false, false);
     const bv = bias.dataSync();
-    const relu = both(() => tf.fused.matMul({ a, b: w, bias, activation: 'relu' })).blas;
+    const relu = (await both(() => tf.fused.matMul({ a, b: w, bias, activation: 'relu' }))).blas;
     expectClose(relu, ref.map((v, i) => Math.max(0, v + bv[i % 10]!)));
     tf.dispose([a, w, bias]);
   });
 
-  it('gradients of a product (transposed operands inside) match the stock kernels', () => {
+  it('gradients of a product (transposed operands inside) match the stock kernels', async () => {
     const x = tf.randomNormal([32, 20], 0, 1, 'float32', 6);
     const w = tf.randomNormal([20, 8], 0, 1, 'float32', 7);
     const grads = (which: 0 | 1) => tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D))))([x, w])[which]!;
-    expectClose(both(() => grads(0)).blas, both(() => grads(0)).stock);
-    expectClose(both(() => grads(1)).blas, both(() => grads(1)).stock);
+    for (const which of [0, 1] as const) {
+      const { stock, blas } = await both(() => grads(which));
+      expectClose(blas, stock);
+    }
     tf.dispose([x, w]);
   });
 
-  it('leaves no tensor and no wasm memory behind', () => {
-    enableBlasProducts();
+  it('leaves no tensor and no wasm memory behind', async () => {
+    await onBlas();
     const a = tf.randomNormal([64, 48]);
     const b = tf.randomNormal([48, 32]);
     tf.dispose(tf.tidy(() => tf.matMul(a, b))); // warm
@@ -144,10 +156,10 @@ describe('leading-axis reductions', () => {
     ['negative axis -2 of [5, 4]', [5, 4], -2, false],
   ];
   for (const [name, shape, axis, keepDims] of cases) {
-    it(`${name}: bit-identical to the stock kernels`, () => {
+    it(`${name}: bit-identical to the stock kernels`, async () => {
       const x = tf.randomNormal(shape, 0, 1, 'float32', 8);
       for (const op of [tf.sum, tf.mean]) {
-        const { stock, blas, shape: outShape } = both(() => op(x, axis, keepDims));
+        const { stock, blas, shape: outShape } = await both(() => op(x, axis, keepDims));
         expect(Array.from(blas)).toEqual(Array.from(stock));
         expect(outShape).toEqual(op(x, axis, keepDims).shape);
       }
@@ -155,23 +167,23 @@ describe('leading-axis reductions', () => {
     });
   }
 
-  it('a column mean is the hand-computed one', () => {
-    enableBlasProducts();
+  it('a column mean is the hand-computed one', async () => {
+    await onBlas();
     const m = tf.tidy(() => tf.mean(tf.tensor2d([[1, 2], [3, 6], [5, 10]]), 0));
     expect(Array.from(m.dataSync())).toEqual([3, 6]);
     m.dispose();
   });
 
-  it('int32 sums keep the stock kernel and its dtype', () => {
-    const { stock, blas } = both(() => tf.cast(tf.sum(tf.tensor2d([[1, 2], [3, 4]], undefined, "int32"), 0), "float32"));
+  it('int32 sums keep the stock kernel and its dtype', async () => {
+    const { stock, blas } = await both(() => tf.cast(tf.sum(tf.tensor2d([[1, 2], [3, 4]], undefined, "int32"), 0), "float32"));
     expect(Array.from(blas)).toEqual([4, 6]);
     expect(Array.from(stock)).toEqual([4, 6]);
   });
 });
 
 describe('identity', () => {
-  it('shares the buffer instead of copying, and either tensor outlives the other', () => {
-    enableBlasProducts();
+  it('shares the buffer instead of copying, and either tensor outlives the other', async () => {
+    await onBlas();
     const buffers = () => tf.backend().numDataIds();
     const x = tf.tensor2d([[1, 2], [3, 4]]);
     const before = buffers();
@@ -187,8 +199,8 @@ describe('identity', () => {
     expect(buffers()).toBe(before - 1); // the last reference freed it
   });
 
-  it('a clone kept across a variable update keeps the old values', () => {
-    enableBlasProducts();
+  it('a clone kept across a variable update keeps the old values', async () => {
+    await onBlas();
     const v = tf.variable(tf.tensor1d([1, 2, 3]));
     const saved = tf.clone(v);
     v.assign(tf.tensor1d([7, 8, 9]));
@@ -211,8 +223,8 @@ describe('the AdamW kernel', () => {
   }
 
   for (const wd of [0.01, 0]) {
-    it(`is bit-identical to the tensor formula (weight decay ${wd})`, () => {
-      enableBlasProducts();
+    it(`is bit-identical to the tensor formula (weight decay ${wd})`, async () => {
+      await onBlas();
       const o = { lr: 3e-3, b1: 0.9, b2: 0.999, eps: 1e-8, wd, t: 7 };
       const f = Math.fround;
       const scalars = [f(o.b1), f(1 - o.b1), f(o.b2), f(1 - o.b2), o.wd > 0 ? f(1 - o.lr * o.wd) : Number.NaN, f(1 - o.b2 ** o.t), f(o.eps), f(o.lr / (1 - o.b1 ** o.t))];
@@ -225,8 +237,8 @@ describe('the AdamW kernel', () => {
     });
   }
 
-  it('rejects inputs of different shapes, naming the input', () => {
-    enableBlasProducts();
+  it('rejects inputs of different shapes, naming the input', async () => {
+    await onBlas();
     const p = tf.zeros([4]);
     const g = tf.zeros([5]);
     expect(() => tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param: p, grad: g, m: p, v: p }, { scalars: [0, 0, 0, 0, 0, 1, 0, 0] } as never)).toThrow(
@@ -259,8 +271,8 @@ describe('the GELU kernels', () => {
   }
   const values = Array.from({ length: 2001 }, (_, i) => (i - 1000) / 150);
 
-  it('forward and gradient match float64 GELU within the erf approximation (1.5e-7), and the stock formula', () => {
-    enableBlasProducts();
+  it('forward and gradient match float64 GELU within the erf approximation (1.5e-7), and the stock formula', async () => {
+    await onBlas();
     const x = tf.tensor1d(values);
     const dy = tf.tensor1d(values.map((_, i) => 1 + (i % 7) / 10));
     const y = tf.engine().runKernel(GELU_KERNEL, { x }) as tf.Tensor;
@@ -275,7 +287,7 @@ describe('the GELU kernels', () => {
       expect(Math.abs(yv[i]! - xv * cdf)).toBeLessThan(2e-6 * (1 + Math.abs(xv)));
       expect(Math.abs(dxv[i]! - dyv[i]! * (cdf + xv * pdf))).toBeLessThan(4e-6);
     });
-    const { stock, blas } = both(() => gelu(x));
+    const { stock, blas } = await both(() => gelu(x));
     expectClose(blas, stock, 1e-6);
     tf.dispose([x, dy, y, dx]);
   });
@@ -284,21 +296,21 @@ describe('the GELU kernels', () => {
     const x = tf.randomNormal([64, 33], 0, 2, 'float32', 9);
     const w = tf.randomNormal([64, 33], 0, 1, 'float32', 10);
     const grad = (f: (t: tf.Tensor) => tf.Tensor) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), w)))(x);
-    enableBlasProducts();
+    await onBlas();
     const info = await tf.profile(() => tf.tidy(() => grad(gelu)));
     expect(info.kernelNames).toEqual(expect.arrayContaining([GELU_KERNEL, GELU_GRAD_KERNEL]));
     expect(info.kernelNames).not.toContain('Erf');
     tf.dispose(info.result as tf.Tensor);
-    const { stock, blas } = both(() => grad(gelu));
+    const { stock, blas } = await both(() => grad(gelu));
     expectClose(blas, stock, 1e-5);
-    disableBlasProducts();
+    await onWasm();
     const reference = tf.tidy(() => grad(geluAutodiff));
     expectClose(blas, reference.dataSync(), 1e-5);
     tf.dispose([x, w, reference]);
   });
 
-  it('rejects a gradient of another shape and non-float32 input, naming them', () => {
-    enableBlasProducts();
+  it('rejects a gradient of another shape and non-float32 input, naming them', async () => {
+    await onBlas();
     const x = tf.zeros([4]);
     expect(() => tf.engine().runKernel(GELU_GRAD_KERNEL, { x, dy: tf.zeros([5]) })).toThrow(/MlpBlocksGeluGrad: dy has shape \[5\] but x has \[4\]/);
     expect(() => tf.engine().runKernel(GELU_KERNEL, { x: tf.zeros([2], 'int32') })).toThrow(/MlpBlocksGelu: input x must be float32, received int32/);
@@ -307,27 +319,27 @@ describe('the GELU kernels', () => {
 });
 
 describe('switching and errors', () => {
-  it('enable registers the kernels and the transpose-free flag; disable restores the stock kernels exactly', () => {
-    disableBlasProducts();
-    const stock = tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc;
+  it('blas has every wasm kernel, its own in place of five; wasm keeps the stock ones; transposes are free only on blas', async () => {
+    const names = (backend: string) => tf.getKernelsForBackend(backend).map((k) => k.kernelName).sort();
+    expect(names('blas')).toEqual([...names('wasm'), FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL].sort());
+    for (const name of [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity]) {
+      expect(tf.getKernel(name, 'blas')!.kernelFunc, name).not.toBe(tf.getKernel(name, 'wasm')!.kernelFunc);
+    }
+    expect(tf.getKernel(tf.Add, 'blas')!.kernelFunc).toBe(tf.getKernel(tf.Add, 'wasm')!.kernelFunc);
     expect(tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')).toBeUndefined();
-    const info = enableBlasProducts({ threads: 1 });
-    expect(info.threads).toBe(1);
-    expect(info.config).toMatch(/OpenBLAS/);
-    expect(blasProductsEnabled()).toBe(true);
+    await onBlas();
     expect(productsTransposeFree()).toBe(true);
-    expect(tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc).not.toBe(stock);
-    expect(tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')).toBeDefined();
-    enableBlasProducts({ threads: 2 }); // idempotent, changes only the thread count
-    disableBlasProducts();
-    expect(tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc).toBe(stock);
-    expect(tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm')).toBeUndefined();
+    await onWasm();
     expect(productsTransposeFree()).toBe(false);
   });
 
-  it('a bad thread count names the option and the value', () => {
-    expect(() => enableBlasProducts({ threads: 0 })).toThrow(/enableBlasProducts: threads must be a positive integer, received 0/);
-    expect(() => enableBlasProducts({ threads: 1.5 })).toThrow(/received 1\.5/);
+  it('configureBlas sets the threads and says what runs; a bad thread count names the option and the value', () => {
+    const info = configureBlas({ threads: 1 });
+    expect(info.threads).toBe(1);
+    expect(info.config).toMatch(/OpenBLAS/);
+    expect(configureBlas({ threads: 2 }).threads).toBe(2);
+    expect(() => configureBlas({ threads: 0 })).toThrow(/configureBlas: threads must be a positive integer, received 0/);
+    expect(() => configureBlas({ threads: 1.5 })).toThrow(/received 1\.5/);
   });
 
   it('a missing addon is a BlasUnavailableError naming the file and the fix', () => {

@@ -1,22 +1,29 @@
-// useBackend('blas') end to end: switching on and off through core, and training with it: an hourglass
+// useBackend('blas') end to end, through @mlp-blocks/backends' registry: `blas` is a tfjs backend of its own
+// (tf.getBackend() says so), switching wasm → blas → wasm in one process carries tensors across, an hourglass
 // network and a gMLP with tiny attention follow the stock wasm run step for step, and train's AdamW runs the
 // native kernel with results bit-identical to its tensor version on the same backend.
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { FUSED_ADAMW_KERNEL, productsTransposeFree } from '@mlp-blocks/core';
-import { backendReport, useBackend } from '@mlp-blocks/core/backends/node';
-import { AdamW, buildSeeded, getLoss, trainStep } from '@mlp-blocks/train';
+import '@mlp-blocks/gmlp';
+import '@mlp-blocks/hourglass';
+import { buildModel, FUSED_ADAMW_KERNEL, productsTransposeFree, withSeededRandom } from '@mlp-blocks/core';
+import { backendReport, listBackends, useBackend } from '@mlp-blocks/backends/node';
+import { AdamW, getLoss, trainStep } from '@mlp-blocks/train';
 import { afterAll, describe, expect, it } from 'vitest';
+import '../src/index.js'; // registers the `blas` backend and provider
 
-// The kernels core switched on, read from tfjs's registry (core loads this package's build, not ../src).
-const blasProductsEnabled = () => tf.getKernel(FUSED_ADAMW_KERNEL, 'wasm') !== undefined;
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 afterAll(async () => {
   await useBackend('wasm');
 });
 
+/** `spec`'s model with initial weights drawn from `seed`: the same on every backend. */
+const buildSeeded = (spec: Record<string, unknown>, seed: number) => withSeededRandom(seed, () => buildModel(spec as never));
+
 /** Trains `spec` for `steps` steps from seed 0 on fixed data; returns the losses and the final weights. */
 async function train(spec: Record<string, unknown>, x: tf.Tensor, y: tf.Tensor, loss: 'mse' | 'softmaxCrossEntropy', steps: number, fused?: boolean) {
-  const model = buildSeeded(spec as never, 0);
+  const model = buildSeeded(spec, 0);
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const optimizer = new AdamW({ learningRate: 1e-2, ...(fused === undefined ? {} : { fused }) });
   const losses: number[] = [];
@@ -29,7 +36,7 @@ async function train(spec: Record<string, unknown>, x: tf.Tensor, y: tf.Tensor, 
 
 /** The loss gradients of `spec`'s weights at initialisation (seed 0). */
 function gradsAtInit(spec: Record<string, unknown>, x: tf.Tensor, y: tf.Tensor, loss: 'mse' | 'softmaxCrossEntropy'): Float32Array[] {
-  const model = buildSeeded(spec as never, 0);
+  const model = buildSeeded(spec, 0);
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const { value, grads } = tf.variableGrads(() => getLoss(loss)(model.apply(x, { training: true }) as tf.Tensor, y) as tf.Scalar, vars);
   const out = vars.map((v) => grads[v.name]!.dataSync().slice() as Float32Array);
@@ -45,21 +52,53 @@ function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
 }
 
 describe("useBackend('blas')", () => {
-  it('switches the kernels on, and useBackend("wasm") switches them off; the report puts them back as they were', async () => {
-    const stock = (await useBackend('wasm'), tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc);
-    const choice = await useBackend('blas', { threads: 1 });
-    expect(choice).toMatchObject({ name: 'blas', tfjsName: 'wasm' });
-    expect(choice.detail).toMatch(/wasm with OpenBLAS products \(\w+ kernels, 1 thread\(s\)\); wasm SIMD on/);
-    expect(tf.getBackend()).toBe('wasm');
-    expect(blasProductsEnabled()).toBe(true);
-    expect(productsTransposeFree()).toBe(true);
-    const report = await backendReport();
-    expect(report.backends.find((b) => b.name === 'blas')).toMatchObject({ usable: true });
-    expect(blasProductsEnabled()).toBe(true); // the report tried plain wasm after blas, then restored blas
+  it("is a tfjs backend of its own: tf.getBackend() says 'blas'; useBackend('wasm') goes back to stock wasm", async () => {
     await useBackend('wasm');
-    expect(blasProductsEnabled()).toBe(false);
+    const choice = await useBackend('blas', { threads: 1 });
+    expect(choice).toMatchObject({ name: 'blas', tfjsName: 'blas', skipped: [] });
+    expect(choice.detail).toMatch(/^wasm kernels with OpenBLAS products \(\w+ kernels, 1 thread\(s\)\); wasm SIMD on$/);
+    expect(tf.getBackend()).toBe('blas');
+    expect(productsTransposeFree()).toBe(true);
+    await useBackend('wasm');
+    expect(tf.getBackend()).toBe('wasm');
     expect(productsTransposeFree()).toBe(false);
-    expect(tf.getKernel(tf.BatchMatMul, 'wasm')!.kernelFunc).toBe(stock);
+  });
+
+  it('is registered as a provider: listed before wasm, in the report (which restores the active backend), picked by auto', async () => {
+    expect(listBackends().find((b) => b.name === 'blas')).toMatchObject({
+      tfjsName: 'blas',
+      packageName: '@mlp-blocks/backend-blas',
+      platforms: ['node'],
+      auto: true,
+    });
+    expect(listBackends().map((b) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'blas', 'wasm', 'cpu']);
+    await useBackend('blas');
+    const report = await backendReport();
+    expect(report.backends.find((b) => b.name === 'blas')).toMatchObject({ usable: true, tfjsName: 'blas', version });
+    expect(report.auto).toBe('blas');
+    expect(tf.getBackend()).toBe('blas');
+    await useBackend('wasm');
+    expect((await useBackend('auto')).name).toBe('blas');
+  });
+
+  it('wasm → blas → wasm in one process: tensors made on either backend read correctly on the other', async () => {
+    await useBackend('wasm');
+    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const wasmBackend = tf.backend();
+    await useBackend('blas');
+    expect(tf.backend()).not.toBe(wasmBackend); // an instance (and an Emscripten heap) of its own
+    const b = tf.tensor2d([[5, 6], [7, 8]]);
+    const onBlas = tf.matMul(a, b); // a moves to blas
+    expect(Array.from(await onBlas.data())).toEqual([19, 22, 43, 50]);
+    const kept = tf.clone(b); // blas's Identity: a shared buffer
+    await useBackend('wasm');
+    const onWasm = tf.matMul(b, a); // b moves back to wasm
+    expect(Array.from(await onWasm.data())).toEqual([23, 34, 31, 46]);
+    expect(Array.from(await onBlas.data())).toEqual([19, 22, 43, 50]);
+    expect(Array.from(await kept.data())).toEqual([5, 6, 7, 8]);
+    const numTensors = tf.memory().numTensors;
+    tf.dispose([a, b, onBlas, onWasm, kept]);
+    expect(tf.memory().numTensors).toBe(numTensors - 5);
   });
 
   it('an hourglass network trains step for step as on stock wasm, with no tensor left behind', async () => {
@@ -72,6 +111,10 @@ describe("useBackend('blas')", () => {
     const before = tf.memory().numTensors;
     const blas = await train(spec, x, y, 'mse', 4);
     expect(tf.memory().numTensors).toBe(before);
+    await useBackend('wasm');
+    const again = await train(spec, x, y, 'mse', 4); // back on stock wasm: the same run as before blas
+    expect(again.losses).toEqual(stock.losses);
+    again.weights.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(stock.weights[i]!)));
     blas.losses.forEach((l, i) => expect(Math.abs(l - stock.losses[i]!) / stock.losses[i]!).toBeLessThan(1e-4));
     expect(blas.losses[3]!).toBeLessThan(blas.losses[0]!);
     expect(maxRelDiff(blas.weights, stock.weights)).toBeLessThan(1e-4);

@@ -1,73 +1,64 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, ConfigError, Dense, DropPath,
-  type InitializerSpec, type Kwargs, LayerNorm, type Shape, ShapeError, dense, getActivation, oneTensor,
-  resolveInitializer, validate, tokenShape,
+  Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, ConfigError, Dense, DropPath, type Kwargs, LayerNorm,
+  type OptionsInput, type OptionsOutput, type Shape, ShapeError, defineOptions, oneTensor, option, pickOptions,
+  resolveInitializer, tokenShape,
 } from '@mlp-blocks/core';
-import { SpatialGatingUnit } from './spatial-gating-unit.js';
-import { TinyAttention } from './tiny-attention.js';
+import { SPATIAL_GATING_OPTIONS, SpatialGatingUnit } from './spatial-gating-unit.js';
+import { TINY_ATTENTION_OPTIONS, TinyAttention } from './tiny-attention.js';
 
-/** Options of `GmlpBlock` (plus the tfjs layer options such as `name`). */
-export interface GmlpBlockArgs extends BlockArgs {
-  /** Width of the channel expansion U (d_ffn); must be even, the unit gates one half with the other. */
-  dFfn: number;
-  /** Tokens n of the spatial weights; inferred from the input when omitted. */
-  seqLen?: number | null;
-  /** Token i sees only tokens ≤ i (spatial weights and tiny attention); allows shorter inputs. Default false. */
-  causal?: boolean;
-  /** After U. Default 'gelu' (exact erf, as PyTorch's nn.GELU). */
-  activation?: ActivationName;
-  /** On the gate. Default 'linear' (none). */
-  gateActivation?: ActivationName;
-  /** aMLP: add a one-head tiny attention on the normalised input to the gate. Default false. */
-  tinyAttention?: boolean;
-  /** Inner size of the tiny attention. Default 64. */
-  attentionDim?: number;
-  /** Stochastic-depth rate on the residual branch. Default 0. */
-  dropPath?: number;
-  /** Epsilon of the block's LayerNorm. Default 1e-6 (timm). */
-  epsilon?: number;
-  /** Epsilon of the gate's LayerNorm. Default 1e-5 (timm: PyTorch's default). */
-  gateEpsilon?: number;
-  /** U, V and the attention projections. Default 'glorotUniform' (timm's xavier_uniform). */
-  kernelInitializer?: InitializerSpec;
-  /** Default 'zeros'. */
-  biasInitializer?: InitializerSpec;
-  /** Spatial weights W. Default 'nearZero' (normal, std 1e-6): with bias one the gate starts as the identity. */
-  spatialInitializer?: InitializerSpec;
-}
+/**
+ * The options of {@link GmlpBlock}, each declared once: the gate's options are the SpatialGatingUnit's
+ * (`gateActivation` and `gateEpsilon` are its `activation` and `epsilon`), the attention's the TinyAttention's.
+ */
+export const GMLP_BLOCK_OPTIONS = defineOptions({
+  channelMlpDim: option.positiveInt("Width of the channel projection U (the paper's d_ffn, timm's mlp_ratio × embed_dim); even: the gating unit gates one half with the other."),
+  ...pickOptions(SPATIAL_GATING_OPTIONS, ['seqLen', 'causal']),
+  activation: option.withDefault(option.activation("After U (exact-erf GELU, as PyTorch's nn.GELU)."), 'gelu'),
+  gateActivation: SPATIAL_GATING_OPTIONS.entries.activation,
+  tinyAttention: option.withDefault(option.boolean('aMLP: add a one-head tiny attention on the normalised input to the gate.'), false),
+  ...pickOptions(TINY_ATTENTION_OPTIONS, ['attentionDim']),
+  dropPath: option.withDefault(option.rate('Stochastic-depth rate on the residual branch.'), 0),
+  epsilon: option.withDefault(option.positiveNumber("Epsilon of the block's LayerNorm (timm's 1e-6)."), 1e-6),
+  gateEpsilon: SPATIAL_GATING_OPTIONS.entries.epsilon,
+  ...pickOptions(TINY_ATTENTION_OPTIONS, ['kernelInitializer', 'biasInitializer']),
+  ...pickOptions(SPATIAL_GATING_OPTIONS, ['spatialInitializer']),
+});
+/** Names this block used before the one vocabulary (accepted until the next major release). */
+export const GMLP_BLOCK_RENAMES = { dFfn: 'channelMlpDim' } as const;
+/** The parsed options of a GmlpBlock. */
+export type GmlpBlockOptions = OptionsOutput<typeof GMLP_BLOCK_OPTIONS.entries>;
+/** Options of a GmlpBlock (plus the tfjs layer arguments such as `name`). */
+export type GmlpBlockArgs = BlockArgs & (
+  | OptionsInput<typeof GMLP_BLOCK_OPTIONS.entries>
+  | (Omit<OptionsInput<typeof GMLP_BLOCK_OPTIONS.entries>, 'channelMlpDim'> & {
+    /** @deprecated Renamed `channelMlpDim`; accepted until the next major release. */
+    dFfn: number;
+  })
+);
 
-const OPTIONS = ['dFfn', 'seqLen', 'causal', 'activation', 'gateActivation', 'tinyAttention', 'attentionDim', 'dropPath',
-  'epsilon', 'gateEpsilon', 'kernelInitializer', 'biasInitializer', 'spatialInitializer'];
+/** The parsed options are the block's properties (`seqLen` is the gating unit's, known once built). */
+export interface GmlpBlock extends Readonly<Omit<GmlpBlockOptions, 'seqLen'>> {}
 
-/** d_ffn must be an even positive integer: the spatial gating unit splits it into two halves. */
-export function evenFfn(owner: string, value: unknown): number {
+/** channelMlpDim must be an even positive integer: the spatial gating unit splits it into two halves. */
+export function evenChannelMlpDim(owner: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value % 2 !== 0) {
-    throw new ConfigError(owner, 'dFfn', 'an even positive integer (the spatial gating unit splits it into two halves)', value);
+    throw new ConfigError(owner, 'channelMlpDim', 'an even positive integer (the spatial gating unit splits it into two halves)', value);
   }
   return value;
 }
 
+/** @deprecated Renamed {@link evenChannelMlpDim} (the option is now `channelMlpDim`). */
+export const evenFfn = evenChannelMlpDim;
+
 /**
- * The gMLP block: `x + V · SGU(act(U · LN(x)))`, U: d → d_ffn, V: d_ffn/2 → d, on tokens [batch, n, d].
- * With `tinyAttention` (aMLP) a one-head attention on LN(x) is added to the gate after the spatial projection.
- * Sublayers: `norm`, `proj_in` (U), `attn`, `sgu`, `proj_out` (V), `drop_path`.
+ * The gMLP block: `x + V · SGU(act(U · LN(x)))`, U: d → channelMlpDim, V: channelMlpDim/2 → d, on tokens
+ * [batch, n, d]. With `tinyAttention` (aMLP) a one-head attention on LN(x) is added to the gate after the
+ * spatial projection. Sublayers (and weight names): `norm`, `proj_in` (U), `attn`, `sgu`, `proj_out` (V), `drop_path`.
  */
 export class GmlpBlock extends Block {
   static className = `${CLASS_PREFIX}GmlpBlock`;
   static override packageName = '@mlp-blocks/gmlp';
-  readonly dFfn: number;
-  readonly causal: boolean;
-  readonly activation: ActivationName;
-  readonly gateActivation: ActivationName;
-  readonly tinyAttention: boolean;
-  readonly attentionDim: number;
-  readonly dropPath: number;
-  readonly epsilon: number;
-  readonly gateEpsilon: number;
-  readonly kernelInitializer: InitializerSpec;
-  readonly biasInitializer: InitializerSpec;
-  readonly spatialInitializer: InitializerSpec;
   private readonly norm: LayerNorm;
   private readonly projIn: Dense;
   private readonly attn: TinyAttention | null;
@@ -77,37 +68,23 @@ export class GmlpBlock extends Block {
 
   constructor(args: GmlpBlockArgs) {
     super(args);
-    const name = this.blockName;
-    this.checkOptions(args, OPTIONS);
-    this.dFfn = evenFfn(name, args.dFfn);
-    const seqLen = args.seqLen == null ? null : validate.positiveInt(name, 'seqLen', args.seqLen);
-    this.causal = validate.boolean(name, 'causal', args.causal ?? false);
-    this.activation = args.activation ?? 'gelu';
-    getActivation(this.activation, name, 'activation');
-    this.gateActivation = args.gateActivation ?? 'linear';
-    getActivation(this.gateActivation, name, 'gateActivation');
-    this.tinyAttention = validate.boolean(name, 'tinyAttention', args.tinyAttention ?? false);
-    this.attentionDim = validate.positiveInt(name, 'attentionDim', args.attentionDim ?? 64);
-    this.dropPath = validate.rate(name, 'dropPath', args.dropPath ?? 0);
-    this.epsilon = validate.positiveNumber(name, 'epsilon', args.epsilon ?? 1e-6);
-    this.gateEpsilon = validate.positiveNumber(name, 'gateEpsilon', args.gateEpsilon ?? 1e-5);
-    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
-    this.biasInitializer = args.biasInitializer ?? 'zeros';
-    this.spatialInitializer = args.spatialInitializer ?? 'nearZero';
-    resolveInitializer(this.kernelInitializer, 1, name, 'kernelInitializer');
-    resolveInitializer(this.biasInitializer, 1, name, 'biasInitializer');
+    const { seqLen, ...o } = this.parseOptions(GMLP_BLOCK_OPTIONS, args, GMLP_BLOCK_RENAMES);
+    evenChannelMlpDim(this.blockName, o.channelMlpDim);
+    Object.assign(this, o);
+    resolveInitializer(o.kernelInitializer, 1, this.blockName, 'kernelInitializer');
+    resolveInitializer(o.biasInitializer, 1, this.blockName, 'biasInitializer');
 
-    const init = { kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer };
-    this.norm = this.own(new LayerNorm({ name: 'norm', epsilon: this.epsilon }));
-    this.projIn = this.own(new Dense({ name: 'proj_in', units: this.dFfn, activation: this.activation, ...init }));
-    this.attn = this.tinyAttention
-      ? this.own(new TinyAttention({ name: 'attn', units: this.dFfn / 2, attentionDim: this.attentionDim, causal: this.causal, ...init }))
+    const init = { kernelInitializer: o.kernelInitializer, biasInitializer: o.biasInitializer };
+    this.norm = this.own(new LayerNorm({ name: 'norm', epsilon: o.epsilon }));
+    this.projIn = this.own(new Dense({ name: 'proj_in', units: o.channelMlpDim, activation: o.activation, ...init }));
+    this.attn = o.tinyAttention
+      ? this.own(new TinyAttention({ name: 'attn', units: o.channelMlpDim / 2, attentionDim: o.attentionDim, causal: o.causal, ...init }))
       : null;
     this.sgu = this.own(new SpatialGatingUnit({
-      name: 'sgu', seqLen, causal: this.causal, activation: this.gateActivation, epsilon: this.gateEpsilon,
-      spatialInitializer: this.spatialInitializer,
+      name: 'sgu', seqLen, causal: o.causal, activation: o.gateActivation, epsilon: o.gateEpsilon,
+      spatialInitializer: o.spatialInitializer,
     }));
-    this.drop = this.dropPath > 0 ? this.own(new DropPath({ name: 'drop_path', rate: this.dropPath })) : null;
+    this.drop = o.dropPath > 0 ? this.own(new DropPath({ name: 'drop_path', rate: o.dropPath })) : null;
   }
 
   /** Tokens of the spatial weights (known once built, or when given). */
@@ -115,6 +92,10 @@ export class GmlpBlock extends Block {
     return this.sgu.seqLen;
   }
 
+  /** @deprecated Renamed `channelMlpDim`. */
+  get dFfn(): number {
+    return this.channelMlpDim;
+  }
 
   override build(inputShape: Shape | Shape[]): void {
     const shape = tokenShape(this.blockName, inputShape);
@@ -126,8 +107,8 @@ export class GmlpBlock extends Block {
     this.buildOwned(this.norm, shape);
     this.buildOwned(this.projIn, shape);
     if (this.attn) this.buildOwned(this.attn, shape);
-    this.buildOwned(this.sgu, [b, n, this.dFfn]);
-    this.buildOwned(this.projOut, [b, n, this.dFfn / 2]);
+    this.buildOwned(this.sgu, [b, n, this.channelMlpDim]);
+    this.buildOwned(this.projOut, [b, n, this.channelMlpDim / 2]);
     if (this.drop) this.buildOwned(this.drop, shape);
     this.built = true;
   }
@@ -150,34 +131,17 @@ export class GmlpBlock extends Block {
   }
 
   /**
-   * act(U · h + c) as its two halves Z1, Z2: two products with the halves of U's kernel instead of one product
-   * and a split, which copies the widest activation of the block (and concatenates its gradient) on every step.
+   * act(U · h + c) as its two halves Z1, Z2: U's two column groups, two products instead of one product and a
+   * split, which would copy the widest activation of the block (and concatenate its gradient) on every step.
    */
   private projInHalves(h: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    const kernel = this.projIn.kernel!.read();
-    const bias = this.projIn.bias!.read();
-    const [d, half] = [kernel.shape[0]!, this.dFfn / 2];
-    const act = getActivation(this.activation);
-    const part = (from: number) => act(dense(h, tf.slice(kernel, [0, from], [d, half]), tf.slice(bias, [from], [half])));
-    return [part(0), part(half)];
+    const half = this.channelMlpDim / 2;
+    return this.projIn.callColumns(h, [half, half]) as [tf.Tensor, tf.Tensor];
   }
 
+  /** The parsed options, with `seqLen` (last, wherever it came from) once known: given, or learnt from the input at build. */
   protected override blockConfig(): ConfigDict {
-    const cfg: ConfigDict = {
-      dFfn: this.dFfn,
-      causal: this.causal,
-      activation: this.activation,
-      gateActivation: this.gateActivation,
-      tinyAttention: this.tinyAttention,
-      attentionDim: this.attentionDim,
-      dropPath: this.dropPath,
-      epsilon: this.epsilon,
-      gateEpsilon: this.gateEpsilon,
-      kernelInitializer: this.kernelInitializer as ConfigDict[string],
-      biasInitializer: this.biasInitializer as ConfigDict[string],
-      spatialInitializer: this.spatialInitializer as ConfigDict[string],
-    };
-    if (this.seqLen !== null) cfg['seqLen'] = this.seqLen;
-    return cfg;
+    const { seqLen: _given, ...config } = super.blockConfig();
+    return this.seqLen === null ? config : { ...config, seqLen: this.seqLen };
   }
 }

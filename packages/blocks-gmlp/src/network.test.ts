@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 
 describe('gmlpClassifier', () => {
-  const options = { imageSize: 8, patchSize: 2, channels: 1, numClasses: 3, dModel: 8, dFfn: 12, depth: 2 };
+  const options = { imageSize: 8, patchSize: 2, inputChannels: 1, numClasses: 3, embedDim: 8, channelMlpDim: 12, depth: 2 };
 
   it('stem ▶ blocks ▶ norm ▶ pool ▶ head, one seqLen for every block (tokens of the patch grid)', () => {
     const model = gmlpClassifier({ ...options, imageSize: [8, 12], patchSize: [2, 4] });
@@ -41,8 +41,8 @@ describe('gmlpClassifier', () => {
   });
 
   it('rejects bad options by name', () => {
-    expect(() => gmlpClassifier({ ...options, dFfn: 9 })).toThrow(ConfigError);
-    expect(() => gmlpClassifier({ ...options, dFfn: 9 })).toThrow('gmlpClassifier: option "dFfn" must be an even positive integer (the spatial gating unit splits it into two halves), received 9');
+    expect(() => gmlpClassifier({ ...options, channelMlpDim: 9 })).toThrow(ConfigError);
+    expect(() => gmlpClassifier({ ...options, channelMlpDim: 9 })).toThrow('gmlpClassifier: option "channelMlpDim" must be an even positive integer (the spatial gating unit splits it into two halves), received 9');
     expect(() => gmlpClassifier({ ...options, imageSize: 9, patchSize: 2 })).toThrow('gmlpClassifier: image height 9 is not divisible by patch height 2 (imageSize 9, patchSize 2)');
     expect(() => gmlpClassifier({ ...options, imageSize: [8, 10], patchSize: [2, 4] })).toThrow('gmlpClassifier: image width 10 is not divisible by patch width 4 (imageSize [8,10], patchSize [2,4])');
     expect(() => gmlpClassifier({ ...options, numClasses: undefined as never })).toThrow('gmlpClassifier: option "numClasses" must be a positive integer, received undefined');
@@ -51,7 +51,7 @@ describe('gmlpClassifier', () => {
 });
 
 describe('gmlpSequenceModel', () => {
-  const options = { vocabSize: 20, seqLen: 8, dModel: 6, dFfn: 8, depth: 2 };
+  const options = { vocabSize: 20, seqLen: 8, embedDim: 6, channelMlpDim: 8, depth: 2 };
 
   it('causal by default: any length up to seqLen, per-token outputs', () => {
     const model = gmlpSequenceModel(options);
@@ -74,7 +74,7 @@ describe('gmlpSequenceModel', () => {
 
   it('rejects bad options by name', () => {
     expect(() => gmlpSequenceModel({ ...options, seqLen: 0 })).toThrow('gmlpSequenceModel: option "seqLen" must be a positive integer, received 0');
-    expect(() => gmlpSequenceModel({ ...options, dFfn: 3 })).toThrow('gmlpSequenceModel: option "dFfn" must be an even positive integer');
+    expect(() => gmlpSequenceModel({ ...options, channelMlpDim: 3 })).toThrow('gmlpSequenceModel: option "channelMlpDim" must be an even positive integer');
     expect(() => gmlpSequenceModel({ ...options, causal: 1 as never })).toThrow('gmlpSequenceModel: option "causal" must be true or false, received 1');
   });
 });

@@ -45,13 +45,13 @@ describe('ImageNet presets against timm (closed form: nothing allocated)', () =>
 });
 
 describe('closed form equals the built model', () => {
-  const classifier = { imageSize: 8, patchSize: 2, numClasses: 5, dModel: 8, depth: 2 };
-  const sequence = { vocabSize: 17, seqLen: 6, dModel: 8, depth: 2, dFfn: 10 };
+  const classifier = { imageSize: 8, patchSize: 2, numClasses: 5, embedDim: 8, depth: 2 };
+  const sequence = { vocabSize: 17, seqLen: 6, embedDim: 8, depth: 2, channelMlpDim: 10 };
   const variants: Array<{ label: string; build: () => tfl.Sequential; formula: () => ReturnType<typeof classifierParams> }> = [
-    { label: 'classifier, dFfn default 6·dModel', build: () => gmlpClassifier(classifier), formula: () => classifierParams(classifier) },
+    { label: 'classifier, channelMlpDim default 6·embedDim', build: () => gmlpClassifier(classifier), formula: () => classifierParams(classifier) },
     ...[
       { ...classifier, tinyAttention: true, attentionDim: 3 },
-      { ...classifier, imageSize: [12, 8] as [number, number], patchSize: [4, 2] as [number, number], channels: 1, dFfn: 6 },
+      { ...classifier, imageSize: [12, 8] as [number, number], patchSize: [4, 2] as [number, number], inputChannels: 1, channelMlpDim: 6 },
       { ...classifier, tinyAttention: true, dropPath: 0.2, gateActivation: 'sigmoid' as const },
     ].map((o) => ({ label: `classifier ${JSON.stringify(o)}`, build: () => gmlpClassifier(o), formula: () => classifierParams(o) })),
     ...[
@@ -72,13 +72,13 @@ describe('closed form equals the built model', () => {
     const model = buildFromSpec(JSON.stringify(spec)) as tfl.LayersModel;
     expect(countParams(model)).toEqual(getModelBuilder('gmlp').countParams!(spec));
     const p = PRESETS[preset as 'gmlp_mnist'];
-    expect(model.inputs[0]!.shape).toEqual([null, p.imageSize, p.imageSize, p.channels]);
+    expect(model.inputs[0]!.shape).toEqual([null, p.imageSize, p.imageSize, p.inputChannels]);
     expect(model.outputs[0]!.shape).toEqual([null, 10]);
     model.dispose();
   });
 
   it('a sequence spec with kind "sequence"', () => {
-    const spec = { model: 'gmlp', kind: 'sequence', vocabSize: 50, seqLen: 16, dModel: 12, depth: 3 };
+    const spec = { model: 'gmlp', kind: 'sequence', vocabSize: 50, seqLen: 16, embedDim: 12, depth: 3 };
     const model = buildFromSpec(spec) as tfl.LayersModel;
     expect(countParams(model)).toEqual(specParams(spec));
     expect(model.outputs[0]!.shape).toEqual([null, null, 50]); // causal by default: any length up to seqLen
@@ -88,13 +88,13 @@ describe('closed form equals the built model', () => {
 
 describe('spec errors', () => {
   it.each([
-    [{ model: 'gmlp', preset: 'gmlp_xl' }, 'gmlp spec: option "preset" must be one of "gmlp_ti16", "gmlp_s16", "gmlp_b16", "gmlp_mnist", "gmlp_cifar10", received "gmlp_xl"'],
-    [{ model: 'gmlp', preset: 'gmlp_ti16', kind: 'sequence' }, 'gmlp spec: presets are image classifiers; "preset" cannot be combined with kind "sequence"'],
+    [{ model: 'gmlp', preset: 'gmlp_xl' }, 'gmlpClassifier: option "preset" must be one of "gmlp_ti16", "gmlp_s16", "gmlp_b16", "gmlp_mnist", "gmlp_cifar10", received "gmlp_xl"'],
+    [{ model: 'gmlp', preset: 'gmlp_ti16', kind: 'sequence' }, 'gmlpSequenceModel: kind "sequence" takes no image options, received imageSize, patchSize, inputChannels, numClasses (the presets are image classifiers: "preset" cannot be combined with kind "sequence")'],
     [{ model: 'gmlp', kind: 'lm' }, 'gmlp spec: option "kind" must be one of "classifier", "sequence", received "lm"'],
-    [{ model: 'gmlp', preset: 'gmlp_ti16', dFfn: 769 }, 'gmlpClassifier: option "dFfn" must be an even positive integer (the spatial gating unit splits it into two halves), received 769'],
+    [{ model: 'gmlp', preset: 'gmlp_ti16', channelMlpDim: 769 }, 'gmlpClassifier: option "channelMlpDim" must be an even positive integer (the spatial gating unit splits it into two halves), received 769'],
     [{ model: 'gmlp', preset: 'gmlp_ti16', imageSize: 200 }, 'gmlpClassifier: image height 200 is not divisible by patch height 16 (imageSize 200, patchSize 16)'],
     [{ model: 'gmlp', preset: 'gmlp_ti16', depht: 3 }, 'gmlpClassifier: unknown option "depht" (received 3)'],
-    [{ model: 'mixer' }, 'countParams: option "model" must be "gmlp", received "mixer"'],
+    [{ model: 'mixer' }, 'Unknown model "mixer". Registered: gmlp, gmlp_b16, gmlp_cifar10, gmlp_mnist, gmlp_s16, gmlp_ti16'],
   ])('%j', (spec, message) => {
     expect(() => specParams(spec as never)).toThrow(message);
   });

@@ -1,28 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type ActivationName, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, type InitializerSpec, type
-  Kwargs, LayerNorm, type LayerVariable, type Shape, ShapeError, dense, getActivation, oneShape, oneTensor,
-  resolveInitializer, validate, tokenShape,
+  Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, type Kwargs, LayerNorm, type LayerVariable, type OptionsInput,
+  type OptionsOutput, type Shape, ShapeError, defineOptions, dense, getActivation, oneShape, oneTensor, option,
+  resolveInitializer, tokenShape,
 } from '@mlp-blocks/core';
 import { causalKernelMask } from './masks.js';
 
-/** Options of `SpatialGatingUnit` (plus the tfjs layer options such as `name`). */
-export interface SpatialGatingUnitArgs extends BlockArgs {
-  /** Tokens n covered by the n × n spatial weights; inferred from the input when omitted. */
-  seqLen?: number | null;
-  /** Token i mixes only tokens ≤ i (language modelling); also lets the unit take sequences shorter than seqLen. */
-  causal?: boolean;
-  /** Applied to the gate after the spatial projection (and tiny attention). Default 'linear' (none), as in the paper. */
-  activation?: ActivationName;
-  /** Epsilon of the LayerNorm on the gate half. Default 1e-5 (PyTorch's default, as in timm). */
-  epsilon?: number;
-  /** Spatial weights: near zero so the unit starts as an identity gate. Default 'nearZero' (normal, std 1e-6). */
-  spatialInitializer?: InitializerSpec;
-  /** Spatial bias. Default 'ones' (with near-zero weights the gate starts at exactly one). */
-  spatialBiasInitializer?: InitializerSpec;
-}
+/** The options of {@link SpatialGatingUnit}, each declared once (GmlpBlock and the networks compose them). */
+export const SPATIAL_GATING_OPTIONS = defineOptions({
+  seqLen: option.optional(option.positiveInt('Tokens n covered by the n × n spatial weights; inferred from the input when left out.')),
+  causal: option.withDefault(option.boolean('Token i mixes only tokens ≤ i (language modelling); also lets the input be shorter than seqLen.'), false),
+  activation: option.withDefault(option.activation("Applied to the gate after the spatial projection (and tiny attention); 'linear' (none) as in the paper."), 'linear'),
+  epsilon: option.withDefault(option.positiveNumber("Epsilon of the LayerNorm on the gate half (PyTorch's default, as timm)."), 1e-5),
+  spatialInitializer: option.withDefault(option.initializer("Spatial weights W: near zero (normal, std 1e-6) so the unit starts as an identity gate."), 'nearZero'),
+  spatialBiasInitializer: option.withDefault(option.initializer('Spatial bias: ones, so with near-zero weights the gate starts at exactly one.'), 'ones'),
+});
+/** The parsed options of a SpatialGatingUnit. */
+export type SpatialGatingUnitOptions = OptionsOutput<typeof SPATIAL_GATING_OPTIONS.entries>;
+/** Options of a SpatialGatingUnit (plus the tfjs layer arguments such as `name`). */
+export type SpatialGatingUnitArgs = BlockArgs & OptionsInput<typeof SPATIAL_GATING_OPTIONS.entries>;
 
-const OPTIONS = ['seqLen', 'causal', 'activation', 'epsilon', 'spatialInitializer', 'spatialBiasInitializer'];
+/** The parsed options are the unit's properties (`seqLen`, learnt from the input when left out, is its own). */
+export interface SpatialGatingUnit extends Readonly<Omit<SpatialGatingUnitOptions, 'seqLen'>> {}
 
 /**
  * The spatial gating unit of gMLP ("Pay Attention to MLPs"): split Z = [Z1 | Z2] along channels and return
@@ -37,13 +36,8 @@ const OPTIONS = ['seqLen', 'causal', 'activation', 'epsilon', 'spatialInitialize
 export class SpatialGatingUnit extends Block {
   static className = `${CLASS_PREFIX}SpatialGatingUnit`;
   static override packageName = '@mlp-blocks/gmlp';
-  /** Set from the input when built if not given. */
+  /** Tokens of the spatial weights: given, or set from the input when built. */
   seqLen: number | null;
-  readonly causal: boolean;
-  readonly activation: ActivationName;
-  readonly epsilon: number;
-  readonly spatialInitializer: InitializerSpec;
-  readonly spatialBiasInitializer: InitializerSpec;
   kernel: LayerVariable | null = null;
   bias: LayerVariable | null = null;
   private readonly norm: LayerNorm;
@@ -51,18 +45,13 @@ export class SpatialGatingUnit extends Block {
 
   constructor(args: SpatialGatingUnitArgs = {}) {
     super(args);
-    const name = this.blockName;
-    this.checkOptions(args, OPTIONS);
-    this.seqLen = args.seqLen == null ? null : validate.positiveInt(name, 'seqLen', args.seqLen);
-    this.causal = validate.boolean(name, 'causal', args.causal ?? false);
-    this.activation = args.activation ?? 'linear';
-    this.act = getActivation(this.activation, name);
-    this.epsilon = validate.positiveNumber(name, 'epsilon', args.epsilon ?? 1e-5);
-    this.spatialInitializer = args.spatialInitializer ?? 'nearZero';
-    this.spatialBiasInitializer = args.spatialBiasInitializer ?? 'ones';
-    resolveInitializer(this.spatialInitializer, 1, name, 'spatialInitializer');
-    resolveInitializer(this.spatialBiasInitializer, 1, name, 'spatialBiasInitializer');
-    this.norm = this.own(new LayerNorm({ name: 'norm', epsilon: this.epsilon }));
+    const { seqLen, ...o } = this.parseOptions(SPATIAL_GATING_OPTIONS, args);
+    Object.assign(this, o);
+    this.seqLen = seqLen ?? null;
+    this.act = getActivation(o.activation, this.blockName);
+    resolveInitializer(o.spatialInitializer, 1, this.blockName, 'spatialInitializer');
+    resolveInitializer(o.spatialBiasInitializer, 1, this.blockName, 'spatialBiasInitializer');
+    this.norm = this.own(new LayerNorm({ name: 'norm', epsilon: o.epsilon }));
   }
 
   /** Channels of the gate half: [batch, n, 2c] → c; rejects other ranks and odd channel counts. */
@@ -142,15 +131,9 @@ export class SpatialGatingUnit extends Block {
     });
   }
 
+  /** The parsed options, with `seqLen` (last, wherever it came from) once known: given, or learnt from the input at build. */
   protected override blockConfig(): ConfigDict {
-    const cfg: ConfigDict = {
-      causal: this.causal,
-      activation: this.activation,
-      epsilon: this.epsilon,
-      spatialInitializer: this.spatialInitializer as ConfigDict[string],
-      spatialBiasInitializer: this.spatialBiasInitializer as ConfigDict[string],
-    };
-    if (this.seqLen !== null) cfg['seqLen'] = this.seqLen;
-    return cfg;
+    const { seqLen: _given, ...config } = super.blockConfig();
+    return this.seqLen === null ? config : { ...config, seqLen: this.seqLen };
   }
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type InitializerSpec, type Kwargs, type Shape,
-  dense, oneTensor, product, resolveInitializer, validate, tokenShape,
+  Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, type OptionsInput, type OptionsOutput, type Shape, defineOptions,
+  oneTensor, option, product, resolveInitializer, tokenShape,
 } from '@mlp-blocks/core';
 import { causalScoreMask } from './masks.js';
 
@@ -22,21 +22,21 @@ const batchMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) 
   };
 }) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
-/** Options of `TinyAttention` (plus the tfjs layer options such as `name`). */
-export interface TinyAttentionArgs extends BlockArgs {
-  /** Output channels (in aMLP, half the block's d_ffn: the size of the gate). */
-  units: number;
-  /** Size of the query, key and value. Default 64 (the paper's). */
-  attentionDim?: number;
-  /** Query i attends only to keys ≤ i. Default false. */
-  causal?: boolean;
-  /** Default 'glorotUniform' (timm's gMLP linear init). */
-  kernelInitializer?: InitializerSpec;
-  /** Default 'zeros'. */
-  biasInitializer?: InitializerSpec;
-}
+/** The options of {@link TinyAttention}, each declared once (GmlpBlock composes them). */
+export const TINY_ATTENTION_OPTIONS = defineOptions({
+  units: option.positiveInt("Output channels (in aMLP, half the block's channelMlpDim: the size of the gate)."),
+  attentionDim: option.withDefault(option.positiveInt("Size of the query, key and value (the paper's 64)."), 64),
+  causal: option.withDefault(option.boolean('Query i attends only to keys ≤ i.'), false),
+  kernelInitializer: option.withDefault(option.initializer("Kernels of the dense projections (timm's gMLP: xavier_uniform)."), 'glorotUniform'),
+  biasInitializer: option.withDefault(option.initializer('Biases of the dense projections.'), 'zeros'),
+});
+/** The parsed options of a TinyAttention layer. */
+export type TinyAttentionOptions = OptionsOutput<typeof TINY_ATTENTION_OPTIONS.entries>;
+/** Options of a TinyAttention layer (plus the tfjs layer arguments such as `name`). */
+export type TinyAttentionArgs = BlockArgs & OptionsInput<typeof TINY_ATTENTION_OPTIONS.entries>;
 
-const OPTIONS = ['units', 'attentionDim', 'causal', 'kernelInitializer', 'biasInitializer'];
+/** The parsed options are the layer's properties. */
+export interface TinyAttention extends Readonly<TinyAttentionOptions> {}
 
 /**
  * aMLP's tiny attention ("Pay Attention to MLPs", section 4.3): one head,
@@ -46,30 +46,19 @@ const OPTIONS = ['units', 'attentionDim', 'causal', 'kernelInitializer', 'biasIn
 export class TinyAttention extends Block {
   static className = `${CLASS_PREFIX}TinyAttention`;
   static override packageName = '@mlp-blocks/gmlp';
-  readonly units: number;
-  readonly attentionDim: number;
-  readonly causal: boolean;
-  readonly kernelInitializer: InitializerSpec;
-  readonly biasInitializer: InitializerSpec;
   private readonly qkv: Dense;
   private readonly out: Dense;
 
   constructor(args: TinyAttentionArgs) {
     super(args);
-    const name = this.blockName;
-    this.checkOptions(args, OPTIONS);
-    this.units = validate.positiveInt(name, 'units', args.units);
-    this.attentionDim = validate.positiveInt(name, 'attentionDim', args.attentionDim ?? 64);
-    this.causal = validate.boolean(name, 'causal', args.causal ?? false);
-    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
-    this.biasInitializer = args.biasInitializer ?? 'zeros';
-    resolveInitializer(this.kernelInitializer, 1, name, 'kernelInitializer');
-    resolveInitializer(this.biasInitializer, 1, name, 'biasInitializer');
-    const init = { kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer };
-    this.qkv = this.own(new Dense({ name: 'qkv', units: 3 * this.attentionDim, ...init }));
-    this.out = this.own(new Dense({ name: 'out', units: this.units, ...init }));
+    const o = this.parseOptions(TINY_ATTENTION_OPTIONS, args);
+    Object.assign(this, o);
+    resolveInitializer(o.kernelInitializer, 1, this.blockName, 'kernelInitializer');
+    resolveInitializer(o.biasInitializer, 1, this.blockName, 'biasInitializer');
+    const init = { kernelInitializer: o.kernelInitializer, biasInitializer: o.biasInitializer };
+    this.qkv = this.own(new Dense({ name: 'qkv', units: 3 * o.attentionDim, ...init }));
+    this.out = this.own(new Dense({ name: 'out', units: o.units, ...init }));
   }
-
 
   override build(inputShape: Shape | Shape[]): void {
     const shape = tokenShape(this.blockName, inputShape);
@@ -87,26 +76,14 @@ export class TinyAttention extends Block {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
       const n = x.shape[1]!;
-      // q, k, v as three products with slices of the qkv kernel: cheaper than one product and a split.
-      const kernel = this.qkv.kernel!.read();
-      const bias = this.qkv.bias!.read();
-      const [d, a] = [kernel.shape[0]!, this.attentionDim];
-      const [q, k, v] = [0, a, 2 * a].map((from) => dense(x, tf.slice(kernel, [0, from], [d, a]), tf.slice(bias, [from], [a])) as tf.Tensor3D) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+      // q, k, v as the qkv layer's three column groups: three products, cheaper than one product and a split.
+      const a = this.attentionDim;
+      const [q, k, v] = this.qkv.callColumns(x, [a, a, a]) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
       // Explicit transpose rather than matMul's transposeB flag (several times slower on wasm).
       let scores: tf.Tensor = tf.mul(batchMatMul(q, tf.transpose(k, [0, 2, 1])), 1 / Math.sqrt(this.attentionDim));
       if (this.causal) scores = tf.add(scores, causalScoreMask(n));
       const mixed = batchMatMul(tf.softmax(scores) as tf.Tensor3D, v);
       return this.callOwned(this.out, mixed, kwargs);
     });
-  }
-
-  protected override blockConfig(): ConfigDict {
-    return {
-      units: this.units,
-      attentionDim: this.attentionDim,
-      causal: this.causal,
-      kernelInitializer: this.kernelInitializer as ConfigDict[string],
-      biasInitializer: this.biasInitializer as ConfigDict[string],
-    };
   }
 }

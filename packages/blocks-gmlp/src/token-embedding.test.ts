@@ -14,7 +14,7 @@ describe.each(['cpu', 'wasm'])('TokenEmbedding on %s', (backend) => {
   it('looks up rows, and its gradient sums the rows of repeated ids (as oneHot(ids)ᵀ · dy)', async () => {
     expect(await tf.setBackend(backend)).toBe(true);
     const before = tf.memory().numTensors;
-    const layer = new TokenEmbedding({ vocabSize: 5, dim: 3 });
+    const layer = new TokenEmbedding({ vocabSize: 5, embedDim: 3 });
     const ids = tf.tensor2d([[1, 4, 1], [0, 1, 4]]); // float ids, as a tfjs model feeds them
     (layer.apply(ids) as tf.Tensor).dispose();
     const table = layer.embeddings!.read() as tf.Variable;
@@ -38,7 +38,7 @@ describe.each(['cpu', 'wasm'])('TokenEmbedding on %s', (backend) => {
 
   it('a causal sequence model trains (next-token task: loss falls) without leaking tensors', async () => {
     expect(await tf.setBackend(backend)).toBe(true);
-    const model = gmlpSequenceModel({ vocabSize: 7, seqLen: 8, dModel: 8, dFfn: 16, depth: 2, tinyAttention: true, attentionDim: 4 });
+    const model = gmlpSequenceModel({ vocabSize: 7, seqLen: 8, embedDim: 8, channelMlpDim: 16, depth: 2, tinyAttention: true, attentionDim: 4 });
     model.compile({ optimizer: tf.train.adam(0.02), loss: (y, p) => tf.losses.softmaxCrossEntropy(y, p) });
     // Sequences count up by one (mod 7) from a random start: the next token is always predictable.
     const starts = Array.from({ length: 16 }, (_, i) => (i * 3) % 7);
@@ -57,9 +57,9 @@ describe.each(['cpu', 'wasm'])('TokenEmbedding on %s', (backend) => {
 });
 
 it('round-trips its config and rejects bad options by name', () => {
-  const layer = new TokenEmbedding({ vocabSize: 9, dim: 2, embeddingsInitializer: { name: 'uniform', limit: 0.1 } });
+  const layer = new TokenEmbedding({ vocabSize: 9, embedDim: 2, embeddingsInitializer: { name: 'uniform', limit: 0.1 } });
   const again = new TokenEmbedding(JSON.parse(JSON.stringify(layer.getConfig())));
   expect(again.getConfig()).toEqual(layer.getConfig());
-  expect(() => new TokenEmbedding({ vocabSize: 0, dim: 2 })).toThrow('TokenEmbedding: option "vocabSize" must be a positive integer, received 0');
-  expect(() => new TokenEmbedding({ vocabSize: 3, dim: 2, embeddingsInitializer: 'he' as never })).toThrow('TokenEmbedding: option "embeddingsInitializer" must be one of');
+  expect(() => new TokenEmbedding({ vocabSize: 0, embedDim: 2 })).toThrow('TokenEmbedding: option "vocabSize" must be a positive integer, received 0');
+  expect(() => new TokenEmbedding({ vocabSize: 3, embedDim: 2, embeddingsInitializer: 'he' as never })).toThrow('TokenEmbedding: option "embeddingsInitializer" must be an initializer name');
 });

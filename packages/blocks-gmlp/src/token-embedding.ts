@@ -1,18 +1,30 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, type InitializerSpec, type Kwargs, type LayerVariable, type Shape,
-  oneShape, oneTensor, resolveInitializer, validate,
+  Block, type BlockArgs, CLASS_PREFIX, type Kwargs, type LayerVariable, type OptionsInput, type OptionsOutput, type Shape,
+  defineOptions, oneShape, oneTensor, option, resolveInitializer,
 } from '@mlp-blocks/core';
 
-/** Options of `TokenEmbedding` (plus the tfjs layer options such as `name`). */
-export interface TokenEmbeddingArgs extends BlockArgs {
-  /** Number of token ids (ids run from 0 to vocabSize − 1). */
-  vocabSize: number;
-  /** Channels of each token. */
-  dim: number;
-  /** Default `{name: 'normal', stddev: 0.02}`. */
-  embeddingsInitializer?: InitializerSpec;
-}
+/** The options of {@link TokenEmbedding}, each declared once (the sequence model composes them). */
+export const TOKEN_EMBEDDING_OPTIONS = defineOptions({
+  vocabSize: option.positiveInt('Number of token ids (ids run from 0 to vocabSize − 1).'),
+  embedDim: option.positiveInt('Channels of each token.'),
+  embeddingsInitializer: option.withDefault(option.initializer('The embedding table (normal, std 0.02).'), { name: 'normal', stddev: 0.02 }),
+});
+/** Names this block used before the one vocabulary (accepted until the next major release). */
+export const TOKEN_EMBEDDING_RENAMES = { dim: 'embedDim' } as const;
+/** The parsed options of a TokenEmbedding. */
+export type TokenEmbeddingOptions = OptionsOutput<typeof TOKEN_EMBEDDING_OPTIONS.entries>;
+/** Options of a TokenEmbedding (plus the tfjs layer arguments such as `name` and `inputShape`). */
+export type TokenEmbeddingArgs = BlockArgs & (
+  | OptionsInput<typeof TOKEN_EMBEDDING_OPTIONS.entries>
+  | (Omit<OptionsInput<typeof TOKEN_EMBEDDING_OPTIONS.entries>, 'embedDim'> & {
+    /** @deprecated Renamed `embedDim`; accepted until the next major release. */
+    dim: number;
+  })
+);
+
+/** The parsed options are the layer's properties. */
+export interface TokenEmbedding extends Readonly<TokenEmbeddingOptions> {}
 
 /**
  * Rows of the table for a tensor of ids: gather forward, and a gradient that scatters the upstream rows back
@@ -34,35 +46,34 @@ function embed(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Token embedding: ids [batch, tokens] (integers, any numeric dtype) → [batch, tokens, dim]. Trains on every
+ * Token embedding: ids [batch, tokens] (integers, any numeric dtype) → [batch, tokens, embedDim]. Trains on every
  * backend, wasm included. Ids outside [0, vocabSize) are not checked (that would need a synchronous read).
  */
 export class TokenEmbedding extends Block {
   static className = `${CLASS_PREFIX}TokenEmbedding`;
   static override packageName = '@mlp-blocks/gmlp';
-  readonly vocabSize: number;
-  readonly dim: number;
-  readonly embeddingsInitializer: InitializerSpec;
   embeddings: LayerVariable | null = null;
 
   constructor(args: TokenEmbeddingArgs) {
     super(args);
-    const name = this.blockName;
-    this.checkOptions(args, ['vocabSize', 'dim', 'embeddingsInitializer']);
-    this.vocabSize = validate.positiveInt(name, 'vocabSize', args.vocabSize);
-    this.dim = validate.positiveInt(name, 'dim', args.dim);
-    this.embeddingsInitializer = args.embeddingsInitializer ?? { name: 'normal', stddev: 0.02 };
-    resolveInitializer(this.embeddingsInitializer, 1, name, 'embeddingsInitializer');
+    const o = this.parseOptions(TOKEN_EMBEDDING_OPTIONS, args, TOKEN_EMBEDDING_RENAMES);
+    Object.assign(this, o);
+    resolveInitializer(o.embeddingsInitializer, 1, this.blockName, 'embeddingsInitializer');
+  }
+
+  /** @deprecated Renamed `embedDim`. */
+  get dim(): number {
+    return this.embedDim;
   }
 
   override build(_inputShape: Shape | Shape[]): void {
-    this.embeddings = this.addWeight('embeddings', [this.vocabSize, this.dim], 'float32',
+    this.embeddings = this.addWeight('embeddings', [this.vocabSize, this.embedDim], 'float32',
       resolveInitializer(this.embeddingsInitializer, this.vocabSize, this.blockName, 'embeddingsInitializer'));
     this.built = true;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return [...oneShape(this.blockName, inputShape), this.dim];
+    return [...oneShape(this.blockName, inputShape), this.embedDim];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
@@ -70,9 +81,5 @@ export class TokenEmbedding extends Block {
       const ids = oneTensor(this.blockName, inputs);
       return embed(this.embeddings!.read() as tf.Tensor2D, ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32'));
     });
-  }
-
-  protected override blockConfig(): ConfigDict {
-    return { vocabSize: this.vocabSize, dim: this.dim, embeddingsInitializer: this.embeddingsInitializer as ConfigDict[string] };
   }
 }

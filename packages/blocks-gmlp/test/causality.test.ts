@@ -41,7 +41,7 @@ function perturbToken(x: tf.Tensor3D, j: number, seed: number): tf.Tensor3D {
 const cases = { seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }), j: fc.integer({ min: 0, max: N - 1 }) };
 
 describe.each([false, true])('causal GmlpBlock (tiny attention %s)', (tinyAttention) => {
-  const block = new GmlpBlock({ dFfn: 8, seqLen: N, causal: true, tinyAttention, attentionDim: 4 });
+  const block = new GmlpBlock({ channelMlpDim: 8, seqLen: N, causal: true, tinyAttention, attentionDim: 4 });
   beforeAll(() => {
     (block.apply(tf.zeros([1, N, D])) as tf.Tensor).dispose();
     randomiseWeights(block.weights, tinyAttention ? 100 : 200);
@@ -64,7 +64,7 @@ describe.each([false, true])('causal GmlpBlock (tiny attention %s)', (tinyAttent
 });
 
 it('a non-causal block does let later tokens change earlier outputs (the property can fail)', () => {
-  const block = new GmlpBlock({ dFfn: 8, seqLen: N, tinyAttention: true, attentionDim: 4 });
+  const block = new GmlpBlock({ channelMlpDim: 8, seqLen: N, tinyAttention: true, attentionDim: 4 });
   (block.apply(tf.zeros([1, N, D])) as tf.Tensor).dispose();
   randomiseWeights(block.weights, 300);
   const x = tf.randomNormal([2, N, D], 0, 1, 'float32', 1) as tf.Tensor3D;
@@ -74,7 +74,7 @@ it('a non-causal block does let later tokens change earlier outputs (the propert
 
 describe.each([false, true])('causal sequence model (tiny attention %s)', (tinyAttention) => {
   const vocab = 11;
-  const model = gmlpSequenceModel({ vocabSize: vocab, seqLen: N, dModel: D, dFfn: 8, depth: 2, tinyAttention, attentionDim: 4 });
+  const model = gmlpSequenceModel({ vocabSize: vocab, seqLen: N, embedDim: D, channelMlpDim: 8, depth: 2, tinyAttention, attentionDim: 4 });
   beforeAll(() => randomiseWeights(model.weights, tinyAttention ? 400 : 500));
   afterAll(() => model.dispose());
 

@@ -22,7 +22,7 @@ async function roundTrip(model: import('@tensorflow/tfjs-layers').LayersModel) {
 }
 
 it('a trained aMLP classifier saves and reloads with identical outputs and every weight', async () => {
-  const model = gmlpClassifier({ imageSize: 8, patchSize: 2, channels: 2, numClasses: 4, dModel: 8, dFfn: 12, depth: 2, tinyAttention: true, attentionDim: 4 });
+  const model = gmlpClassifier({ imageSize: 8, patchSize: 2, inputChannels: 2, numClasses: 4, embedDim: 8, channelMlpDim: 12, depth: 2, tinyAttention: true, attentionDim: 4 });
   model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
   const x = tf.randomNormal([6, 8, 8, 2], 0, 1, 'float32', 1);
   const y = tf.randomNormal([6, 4], 0, 1, 'float32', 2);
@@ -43,7 +43,7 @@ it('a trained aMLP classifier saves and reloads with identical outputs and every
 });
 
 it('a causal sequence model reloads still causal, still taking shorter sequences', async () => {
-  const model = gmlpSequenceModel({ vocabSize: 9, seqLen: 6, dModel: 4, dFfn: 6, depth: 2, tinyAttention: true, attentionDim: 3 });
+  const model = gmlpSequenceModel({ vocabSize: 9, seqLen: 6, embedDim: 4, channelMlpDim: 6, depth: 2, tinyAttention: true, attentionDim: 3 });
   for (const w of model.weights) tf.tidy(() => { w.write(tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 7)); });
   const { loaded } = await roundTrip(model);
   for (const tokens of [[[1, 2, 3, 4, 5, 6]], [[8, 0, 3]]]) {

@@ -4,7 +4,7 @@
 import '@tensorflow/tfjs-layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { useBackend } from '@mlp-blocks/core/backends/node';
+import { useBackend } from '@mlp-blocks/backends/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hourglassMlp } from '../src/index.js';
 

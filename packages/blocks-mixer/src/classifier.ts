@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AffineNorm, Dense, LayerNorm } from '@mlp-blocks/core';
+import { AffineNorm, Dense, LayerNorm, buildModel } from '@mlp-blocks/core';
 import { MixerBlock } from './mixer-block.js';
-import { type MixerClassifierOptions, type ResMlpClassifierOptions, type ResolvedClassifier, resolveMixer, resolveResMlp } from './options.js';
+import { type MixerClassifierOptions, type ResMlpClassifierOptions, type ResolvedClassifier, builderSpec } from './options.js';
 import { PatchStem } from './patch-stem.js';
 import { ResMlpBlock } from './resmlp-block.js';
 
@@ -13,10 +13,10 @@ import { ResMlpBlock } from './resmlp-block.js';
 export function buildClassifier(r: ResolvedClassifier): tfl.Sequential {
   const layers: tfl.layers.Layer[] = [
     tfl.layers.inputLayer({ name: 'images', inputShape: [null, null, r.inputChannels] }),
-    new PatchStem({ name: 'stem', imageSize: r.imageSize, patchSize: r.patchSize, embedDim: r.hiddenDim }),
+    new PatchStem({ name: 'stem', imageSize: r.imageSize, patchSize: r.patchSize, embedDim: r.embedDim }),
   ];
   for (let i = 1; i <= r.depth; i++) {
-    const common = { name: `block_${i}`, tokens: r.tokens, channelMlpDim: r.channelMlpDim, activation: r.activation, dropout: r.dropout, dropPath: r.dropPath };
+    const common = { name: `block_${i}`, seqLen: r.seqLen, channelMlpDim: r.channelMlpDim, activation: r.activation, dropout: r.dropout, dropPath: r.dropPath };
     layers.push(r.kind === 'mixer'
       ? new MixerBlock({ ...common, tokenMlpDim: r.tokenMlpDim, layerScale: r.layerScale, epsilon: r.epsilon })
       : new ResMlpBlock({ ...common, layerScale: r.layerScale }));
@@ -27,12 +27,18 @@ export function buildClassifier(r: ResolvedClassifier): tfl.Sequential {
   return tfl.sequential({ layers, ...(r.name ? { name: r.name } : {}) });
 }
 
-/** MLP-Mixer image classifier; `{ preset: 'mixer_nano' }` or explicit sizes. Outputs logits [batch, numClasses]. */
+/**
+ * MLP-Mixer image classifier: `{ preset: 'mixer_nano' }` (options next to it override it) or explicit sizes, as
+ * `createModel('mixer', options)`. Outputs logits [batch, numClasses].
+ */
 export function mixerClassifier(options: MixerClassifierOptions): tfl.Sequential {
-  return buildClassifier(resolveMixer(options));
+  return buildModel(builderSpec('mixer', options)) as tfl.Sequential;
 }
 
-/** ResMLP image classifier; `{ preset: 'resmlp_12' }` or explicit sizes. Outputs logits [batch, numClasses]. */
+/**
+ * ResMLP image classifier: `{ preset: 'resmlp_12' }` (options next to it override it) or explicit sizes, as
+ * `createModel('resmlp', options)`. Outputs logits [batch, numClasses].
+ */
 export function resMlpClassifier(options: ResMlpClassifierOptions): tfl.Sequential {
-  return buildClassifier(resolveResMlp(options));
+  return buildModel(builderSpec('resmlp', options)) as tfl.Sequential;
 }

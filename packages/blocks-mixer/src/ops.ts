@@ -6,11 +6,6 @@ export function swapAxes(x: tf.Tensor): tf.Tensor {
   return tf.transpose(x, [0, 2, 1]);
 }
 
-/** Element dropout in training only (scaled by 1/(1 − rate)); the identity otherwise. */
-export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
-  return training && rate > 0 ? tf.dropout(x, rate) : x;
-}
-
 /**
  * The [batch, n, channels] shape a mixing block takes, with an error naming the expected and received
  * counts when the mixing weights were built for another `n` (checked before any tfjs op sees the tensor).

@@ -12,15 +12,15 @@ beforeAll(async () => {
 describe('presets and overrides', () => {
   it('mixer presets resolve to the published shapes', () => {
     const s16 = resolveMixer({ preset: 'mixer_s16' });
-    expect([s16.tokens, s16.hiddenDim, s16.tokenMlpDim, s16.channelMlpDim, s16.depth]).toEqual([196, 512, 256, 2048, 8]);
+    expect([s16.seqLen, s16.embedDim, s16.tokenMlpDim, s16.channelMlpDim, s16.depth]).toEqual([196, 512, 256, 2048, 8]);
     const nano = resolveMixer({ preset: 'mixer_nano' });
-    expect([nano.tokens, nano.hiddenDim, nano.tokenMlpDim, nano.channelMlpDim, nano.depth, nano.numClasses]).toEqual([64, 128, 64, 512, 8, 10]);
+    expect([nano.seqLen, nano.embedDim, nano.tokenMlpDim, nano.channelMlpDim, nano.depth, nano.numClasses]).toEqual([64, 128, 64, 512, 8, 10]);
     expect(Object.keys(MIXER_PRESETS)).toEqual(['mixer_s16', 'mixer_b16', 'mixer_nano']);
   });
 
   it('options override a preset; a ratio given next to a preset replaces the preset\'s width', () => {
     const r = resolveMixer({ preset: 'mixer_nano', numClasses: 100, imageSize: [32, 64], tokenMlpRatio: 1 });
-    expect([r.numClasses, r.tokens, r.tokenMlpDim, r.channelMlpDim]).toEqual([100, 128, 128, 512]);
+    expect([r.numClasses, r.seqLen, r.tokenMlpDim, r.channelMlpDim]).toEqual([100, 128, 128, 512]);
   });
 
   it('ResMLP takes a depth-appropriate LayerScale unless given', () => {
@@ -34,9 +34,9 @@ describe('presets and overrides', () => {
 describe('builder errors name the option and the value', () => {
   it.each([
     [{ preset: 'mixer_l16' }, 'mixerClassifier: option "preset" must be one of "mixer_s16", "mixer_b16", "mixer_nano", received "mixer_l16"'],
-    [{ imageSize: 32, patchSize: 4, depth: 2, numClasses: 10 }, 'mixerClassifier: option "hiddenDim" is required unless a "preset" gives it'],
+    [{ imageSize: 32, patchSize: 4, depth: 2, numClasses: 10 }, 'mixerClassifier: option "embedDim" must be a positive integer, received undefined'],
     [{ preset: 'mixer_nano', patchSize: 5 }, 'mixerClassifier: option "patchSize" must divide the image size 32×32, received 5×5'],
-    [{ preset: 'mixer_nano', imageSize: [32, 0] }, 'mixerClassifier: option "imageSize[1]" must be a positive integer, received 0'],
+    [{ preset: 'mixer_nano', imageSize: [32, 0] }, 'mixerClassifier: option "imageSize[1]" must be a positive integer or a [height, width] pair of them, received 0'],
     [{ preset: 'mixer_nano', tokenMlpDim: 8, tokenMlpRatio: 2 }, 'mixerClassifier: give "tokenMlpDim" or "tokenMlpRatio", not both'],
     [{ preset: 'mixer_nano', depht: 3 }, 'mixerClassifier: unknown option "depht" (received 3)'],
   ])('%j', (options, message) => {

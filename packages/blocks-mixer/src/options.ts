@@ -1,209 +1,229 @@
-import { type ActivationName, ConfigError, getActivation, validate } from '@mlp-blocks/core';
-import { type ClassifierPreset, MIXER_PRESETS, type MixerPresetName, RESMLP_PRESETS, type ResMlpPresetName } from './presets.js';
-import { resMlpLayerScale } from './resmlp-block.js';
-import { TS_NORMS, type TsNormKind } from './tsmixer-block.js';
-import { hiddenWidth, widthOrRatio } from './widths.js';
+import {
+  type ActivationName, type ModelSpec, type OptionsInput, type OptionsOutput, type Renames, applyRenames, defineOptions, option, parseOptions,
+  pickOptions, resolveSpec,
+} from '@mlp-blocks/core';
+import { MIXER_BLOCK_OPTIONS } from './mixer-block.js';
+import { PATCH_STEM_OPTIONS, checkPatchDividesImage } from './patch-stem.js';
+import type { MixerPresetName, ResMlpPresetName } from './presets.js';
+import { RESMLP_BLOCK_OPTIONS, resMlpLayerScale } from './resmlp-block.js';
+import { TEMPORAL_PROJECTION_OPTIONS } from './temporal-projection.js';
+import { TSMIXER_BLOCK_OPTIONS } from './tsmixer-block.js';
+import { checkWidthOrRatio, hiddenWidth } from './widths.js';
 
-/** Options shared by the Mixer and ResMLP image classifiers. */
-interface ClassifierOptions {
-  /** Image size the model is built for: one number or [height, width]. Non-square images are fine. */
-  imageSize?: number | [number, number];
-  /** Patch size: one number or [height, width]; must divide the image size. */
-  patchSize?: number | [number, number];
-  /** Input image channels. Default 3. */
-  inputChannels?: number;
-  /** Token channels C. */
-  hiddenDim?: number;
-  /** Number of blocks. */
-  depth?: number;
-  numClasses?: number;
-  /** Channel-mixing hidden width D_C, or `channelMlpRatio` (× C, default 4). */
-  channelMlpDim?: number;
-  channelMlpRatio?: number;
-  /** Default 'gelu'. */
-  activation?: ActivationName;
-  /** Default 0. */
-  dropout?: number;
-  /** Stochastic depth, the same rate in every block. Default 0. */
-  dropPath?: number;
-  name?: string;
-}
+// Options of both image classifiers: the stem's, the sizes, and the model name. The per-block options come from
+// the blocks' own schemas, so each default exists once.
+const CLASSIFIER = {
+  ...pickOptions(PATCH_STEM_OPTIONS, ['imageSize', 'patchSize']),
+  inputChannels: option.withDefault(option.positiveInt('Channels of the input images.'), 3),
+  embedDim: option.positiveInt("Token channels C, the residual width (timm's embed_dim)."),
+  depth: option.positiveInt('Number of blocks L.'),
+  numClasses: option.positiveInt('Number of classes K (the logits).'),
+};
+const NAME = { name: option.optional(option.text('Model name.')) };
 
-/** Options of `mixerClassifier` / `mixerParams`: a preset and the settings that override it. */
-export interface MixerClassifierOptions extends ClassifierOptions {
+/** The options of `mixerClassifier` (and of `{"model": "mixer"}` specs), each declared once. */
+export const MIXER_CLASSIFIER_OPTIONS = defineOptions({
+  ...CLASSIFIER,
+  ...pickOptions(MIXER_BLOCK_OPTIONS, [
+    'tokenMlpDim', 'tokenMlpRatio', 'channelMlpDim', 'channelMlpRatio', 'activation', 'epsilon', 'dropout', 'dropPath', 'layerScale',
+  ]),
+  ...NAME,
+});
+
+/** The options of `resMlpClassifier` (and of `{"model": "resmlp"}` specs), each declared once. */
+export const RESMLP_CLASSIFIER_OPTIONS = defineOptions({
+  ...CLASSIFIER,
+  ...pickOptions(RESMLP_BLOCK_OPTIONS, ['channelMlpDim', 'channelMlpRatio', 'activation', 'dropout', 'dropPath']),
+  layerScale: option.optional(option.positiveNumber(
+    'Initial LayerScale of every block; left out, resMlpLayerScale(depth): 0.1 up to depth 18, 1e-5 up to 24, 1e-6 beyond (ResMLP / CaiT).')),
+  ...NAME,
+});
+
+/** The options of `tsMixerForecaster` (and of `{"model": "tsmixer"}` specs), each declared once. */
+export const TSMIXER_FORECASTER_OPTIONS = defineOptions({
+  seqLen: option.positiveInt("Input window length T (the authors' seq_len)."),
+  features: option.positiveInt('Variables C in each time step (inputs and forecasts).'),
+  ...pickOptions(TEMPORAL_PROJECTION_OPTIONS, ['horizon']),
+  depth: option.withDefault(option.positiveInt("Number of TSMixer blocks (the authors' n_block)."), 2),
+  ...pickOptions(TSMIXER_BLOCK_OPTIONS, ['channelMlpDim', 'norm', 'epsilon', 'momentum', 'activation', 'dropout']),
+  ...NAME,
+});
+
+/** Names the Mixer classifier took before the one vocabulary (accepted, with a warning, until the next major release). */
+export const MIXER_CLASSIFIER_RENAMES = { hiddenDim: 'embedDim' } as const;
+/** Names the ResMLP classifier took before the one vocabulary (accepted, with a warning, until the next major release). */
+export const RESMLP_CLASSIFIER_RENAMES = { hiddenDim: 'embedDim' } as const;
+/** Names the TSMixer forecaster took before the one vocabulary (accepted, with a warning, until the next major release). */
+export const TSMIXER_FORECASTER_RENAMES = { inputLength: 'seqLen', ffDim: 'channelMlpDim' } as const;
+
+/** Parsed `mixerClassifier` options (defaults filled). */
+export type MixerClassifierParsed = OptionsOutput<typeof MIXER_CLASSIFIER_OPTIONS.entries>;
+/** Parsed `resMlpClassifier` options (defaults filled; `layerScale` left out means resMlpLayerScale(depth)). */
+export type ResMlpClassifierParsed = OptionsOutput<typeof RESMLP_CLASSIFIER_OPTIONS.entries>;
+
+/**
+ * Options of `mixerClassifier` / `mixerParams`: a `preset` and the options that override it (without a preset,
+ * `imageSize`, `patchSize`, `embedDim`, `depth` and `numClasses` are required).
+ */
+export type MixerClassifierOptions = Partial<OptionsInput<typeof MIXER_CLASSIFIER_OPTIONS.entries>> & {
   /** 'mixer_s16', 'mixer_b16' or 'mixer_nano'; the other options override it. */
   preset?: MixerPresetName;
-  /** Token-mixing hidden width D_S, or `tokenMlpRatio` (× C, default 0.5). */
-  tokenMlpDim?: number;
-  tokenMlpRatio?: number;
-  /** LayerNorm epsilon. Default 1e-6. */
-  epsilon?: number;
-  /** Initial LayerScale on every branch, or 0 for none (default, as the paper). */
-  layerScale?: number;
-}
+  /** @deprecated Renamed `embedDim`; accepted until the next major release. */
+  hiddenDim?: number;
+};
 
-/** Options of `resMlpClassifier` / `resMlpParams`: a preset and the settings that override it. */
-export interface ResMlpClassifierOptions extends ClassifierOptions {
+/**
+ * Options of `resMlpClassifier` / `resMlpParams`: a `preset` and the options that override it (without a preset,
+ * `imageSize`, `patchSize`, `embedDim`, `depth` and `numClasses` are required).
+ */
+export type ResMlpClassifierOptions = Partial<OptionsInput<typeof RESMLP_CLASSIFIER_OPTIONS.entries>> & {
   /** 'resmlp_12' or 'resmlp_24'; the other options override it. */
   preset?: ResMlpPresetName;
-  /** Initial LayerScale. Default `resMlpLayerScale(depth)`: 0.1 up to depth 18, 1e-5 to 24, 1e-6 beyond. */
-  layerScale?: number;
-}
+  /** @deprecated Renamed `embedDim`; accepted until the next major release. */
+  hiddenDim?: number;
+};
 
-/** Validated classifier settings, hidden widths resolved to numbers. */
-export interface ResolvedClassifier {
-  kind: 'mixer' | 'resmlp';
+/** Options of `tsMixerForecaster` / `tsMixerParams`. */
+export type TsMixerForecasterOptions = Omit<OptionsInput<typeof TSMIXER_FORECASTER_OPTIONS.entries>, 'seqLen'> & (
+  | { seqLen: number; inputLength?: undefined }
+  | {
+    /** @deprecated Renamed `seqLen`; accepted until the next major release. */
+    inputLength: number;
+    seqLen?: undefined;
+  }
+) & {
+  /** @deprecated Renamed `channelMlpDim`; accepted until the next major release. */
+  ffDim?: number;
+};
+
+/** What both classifiers resolve to: validated sizes, hidden widths as numbers. */
+interface ClassifierBase {
   imageSize: [number, number];
   patchSize: [number, number];
   inputChannels: number;
-  hiddenDim: number;
+  embedDim: number;
   depth: number;
   numClasses: number;
-  /** n = (height / patch height) · (width / patch width). */
-  tokens: number;
-  /** D_S (Mixer only; 0 for ResMLP, whose token mixing is one n × n linear). */
-  tokenMlpDim: number;
+  /** Token count n = (height / patch height) · (width / patch width). */
+  seqLen: number;
   channelMlpDim: number;
   activation: ActivationName;
   dropout: number;
   dropPath: number;
-  /** 0 for none. */
-  layerScale: number;
-  epsilon: number;
   name: string | undefined;
 }
 
-const COMMON_KEYS = ['imageSize', 'patchSize', 'inputChannels', 'hiddenDim', 'depth', 'numClasses', 'channelMlpDim', 'channelMlpRatio',
-  'activation', 'dropout', 'dropPath', 'name', 'preset'];
-export const MIXER_KEYS = [...COMMON_KEYS, 'tokenMlpDim', 'tokenMlpRatio', 'epsilon', 'layerScale'];
-export const RESMLP_KEYS = [...COMMON_KEYS, 'layerScale'];
-
-function required<T>(owner: string, option: string, value: T | undefined): T {
-  if (value === undefined || value === null) throw new ConfigError(owner, option, 'given (or a "preset")', value, `${owner}: option "${option}" is required unless a "preset" gives it`);
-  return value;
+/** A validated MLP-Mixer classifier. */
+export interface ResolvedMixer extends ClassifierBase {
+  kind: 'mixer';
+  /** D_S. */
+  tokenMlpDim: number;
+  epsilon: number;
+  /** 0 for none. */
+  layerScale: number;
 }
 
-function presetOf<P extends Record<string, ClassifierPreset>>(owner: string, presets: P, name: unknown): ClassifierPreset | null {
-  if (name === undefined || name === null) return null;
-  return presets[validate.oneOf(owner, 'preset', name, Object.keys(presets) as (keyof P & string)[])]!;
+/** A validated ResMLP classifier (token mixing is one n × n linear; LayerScale is always on). */
+export interface ResolvedResMlp extends ClassifierBase {
+  kind: 'resmlp';
+  layerScale: number;
 }
 
-/** The preset's width unless the caller gave either the width or the ratio. */
-function presetWidth(dim: number | undefined, ratio: number | undefined, presetDim: number | undefined): number | undefined {
-  return dim === undefined && ratio === undefined ? presetDim : dim;
-}
-
-function common(owner: string, o: ClassifierOptions, preset: ClassifierPreset | null) {
-  const imageSize = validate.pair(owner, 'imageSize', required(owner, 'imageSize', o.imageSize ?? preset?.imageSize));
-  const patchSize = validate.pair(owner, 'patchSize', required(owner, 'patchSize', o.patchSize ?? preset?.patchSize));
-  const [[h, w], [ph, pw]] = [imageSize, patchSize];
-  if (h % ph !== 0 || w % pw !== 0) {
-    throw new ConfigError(owner, 'patchSize', `a divisor of imageSize ${h}×${w}`, o.patchSize ?? patchSize,
-      `${owner}: option "patchSize" must divide the image size ${h}×${w}, received ${ph}×${pw}`);
-  }
-  const hiddenDim = validate.positiveInt(owner, 'hiddenDim', required(owner, 'hiddenDim', o.hiddenDim ?? preset?.hiddenDim));
-  const channel = widthOrRatio(owner, 'channelMlpDim', 'channelMlpRatio', presetWidth(o.channelMlpDim, o.channelMlpRatio, preset?.channelMlpDim), o.channelMlpRatio, 4);
-  const activation = o.activation ?? 'gelu';
-  getActivation(activation, owner);
-  return {
-    imageSize,
-    patchSize,
-    inputChannels: validate.positiveInt(owner, 'inputChannels', o.inputChannels ?? 3),
-    hiddenDim,
-    depth: validate.positiveInt(owner, 'depth', required(owner, 'depth', o.depth ?? preset?.depth)),
-    numClasses: validate.positiveInt(owner, 'numClasses', required(owner, 'numClasses', o.numClasses ?? preset?.numClasses)),
-    tokens: (h / ph) * (w / pw),
-    channelMlpDim: channel.dim ?? hiddenWidth(owner, 'channelMlpRatio', channel.ratio, hiddenDim),
-    activation,
-    dropout: validate.rate(owner, 'dropout', o.dropout ?? 0),
-    dropPath: validate.rate(owner, 'dropPath', o.dropPath ?? 0),
-    name: o.name,
-  };
-}
-
-/**
- * Validates MLP-Mixer classifier options against their preset and fills the defaults; throws a ConfigError naming
- * the bad option.
- */
-export function resolveMixer(o: MixerClassifierOptions): ResolvedClassifier {
-  const owner = 'mixerClassifier';
-  validate.knownOptions(owner, o, [...MIXER_KEYS, 'model']);
-  const preset = presetOf(owner, MIXER_PRESETS, o.preset);
-  const c = common(owner, o, preset);
-  const token = widthOrRatio(owner, 'tokenMlpDim', 'tokenMlpRatio', presetWidth(o.tokenMlpDim, o.tokenMlpRatio, preset?.tokenMlpDim), o.tokenMlpRatio, 0.5);
-  return {
-    kind: 'mixer',
-    ...c,
-    tokenMlpDim: token.dim ?? hiddenWidth(owner, 'tokenMlpRatio', token.ratio, c.hiddenDim),
-    layerScale: o.layerScale === undefined || o.layerScale === 0 ? 0 : validate.positiveNumber(owner, 'layerScale', o.layerScale),
-    epsilon: validate.positiveNumber(owner, 'epsilon', o.epsilon ?? 1e-6),
-  };
-}
-
-/**
- * Validates ResMLP classifier options against their preset and fills the defaults; throws a ConfigError naming the
- * bad option.
- */
-export function resolveResMlp(o: ResMlpClassifierOptions): ResolvedClassifier {
-  const owner = 'resMlpClassifier';
-  validate.knownOptions(owner, o, [...RESMLP_KEYS, 'model']);
-  const preset = presetOf(owner, RESMLP_PRESETS, o.preset);
-  const c = common(owner, o, preset);
-  return {
-    kind: 'resmlp',
-    ...c,
-    tokenMlpDim: 0,
-    layerScale: o.layerScale === undefined ? resMlpLayerScale(c.depth) : validate.positiveNumber(owner, 'layerScale', o.layerScale),
-    epsilon: 0,
-  };
-}
-
-/** Options of `tsMixerForecaster` / `tsMixerParams`. */
-export interface TsMixerForecasterOptions {
-  /** Input window length T. */
-  inputLength: number;
-  /** Number of variables C in each time step (inputs and forecasts). */
-  features: number;
-  /** Forecast length H. */
-  horizon: number;
-  /** Number of TSMixer blocks. Default 2 (the authors' default). */
-  depth?: number;
-  /** Feature-mixing hidden width. Default 64. */
-  ffDim?: number;
-  /** 'batch' (default), 'layer' or 'none'. */
-  norm?: TsNormKind;
-  /** Default 1e-3. */
-  epsilon?: number;
-  /** Batch-norm momentum, PyTorch convention. Default 0.01. */
-  momentum?: number;
-  /** Default 'relu'. */
-  activation?: ActivationName;
-  /** Default 0.05. */
-  dropout?: number;
-  name?: string;
-}
+/** Validated classifier settings, hidden widths resolved to numbers. */
+export type ResolvedClassifier = ResolvedMixer | ResolvedResMlp;
 
 /** Validated forecaster settings with every default filled in. */
-export type ResolvedForecaster = Required<Omit<TsMixerForecasterOptions, 'name'>> & { name: string | undefined };
-export const TSMIXER_KEYS = ['inputLength', 'features', 'horizon', 'depth', 'ffDim', 'norm', 'epsilon', 'momentum', 'activation', 'dropout', 'name'];
+export type ResolvedForecaster = OptionsOutput<typeof TSMIXER_FORECASTER_OPTIONS.entries>;
+
+/** The checks between options that no single option's schema can make (on the options as written, and as parsed). */
+function checkClassifier(owner: string, raw: Record<string, unknown>, o: MixerClassifierParsed | ResMlpClassifierParsed): void {
+  checkWidthOrRatio(owner, raw, 'channelMlpDim', 'channelMlpRatio');
+  checkPatchDividesImage(owner, o.imageSize, o.patchSize, raw['patchSize']);
+}
+
+/** Parses a Mixer spec's options (a preset's already merged in): schema, renames, then the cross-option checks. */
+export function parseMixerOptions(raw: Record<string, unknown>, owner = 'mixerClassifier'): MixerClassifierParsed {
+  const o = parseOptions(owner, MIXER_CLASSIFIER_OPTIONS, raw, { renames: MIXER_CLASSIFIER_RENAMES });
+  checkWidthOrRatio(owner, raw, 'tokenMlpDim', 'tokenMlpRatio');
+  checkClassifier(owner, raw, o);
+  return o;
+}
+
+/** Parses a ResMLP spec's options (a preset's already merged in): schema, renames, then the cross-option checks. */
+export function parseResMlpOptions(raw: Record<string, unknown>, owner = 'resMlpClassifier'): ResMlpClassifierParsed {
+  const o = parseOptions(owner, RESMLP_CLASSIFIER_OPTIONS, raw, { renames: RESMLP_CLASSIFIER_RENAMES });
+  checkClassifier(owner, raw, o);
+  return o;
+}
+
+function classifierBase(owner: string, o: MixerClassifierParsed | ResMlpClassifierParsed): ClassifierBase {
+  const [[h, w], [ph, pw]] = [o.imageSize, o.patchSize];
+  return {
+    imageSize: o.imageSize,
+    patchSize: o.patchSize,
+    inputChannels: o.inputChannels,
+    embedDim: o.embedDim,
+    depth: o.depth,
+    numClasses: o.numClasses,
+    seqLen: (h / ph) * (w / pw),
+    channelMlpDim: o.channelMlpDim ?? hiddenWidth(owner, 'channelMlpRatio', o.channelMlpRatio, o.embedDim),
+    activation: o.activation,
+    dropout: o.dropout,
+    dropPath: o.dropPath,
+    name: o.name ?? undefined,
+  };
+}
+
+/** The Mixer classifier of parsed options: token count and hidden widths resolved. */
+export function mixerFromOptions(o: MixerClassifierParsed, owner = 'mixerClassifier'): ResolvedMixer {
+  return {
+    kind: 'mixer',
+    ...classifierBase(owner, o),
+    tokenMlpDim: o.tokenMlpDim ?? hiddenWidth(owner, 'tokenMlpRatio', o.tokenMlpRatio, o.embedDim),
+    epsilon: o.epsilon,
+    layerScale: o.layerScale,
+  };
+}
+
+/** The ResMLP classifier of parsed options: token count, hidden width and LayerScale resolved. */
+export function resMlpFromOptions(o: ResMlpClassifierParsed, owner = 'resMlpClassifier'): ResolvedResMlp {
+  return { kind: 'resmlp', ...classifierBase(owner, o), layerScale: o.layerScale ?? resMlpLayerScale(o.depth) };
+}
+
+const FAMILIES: Record<'mixer' | 'resmlp' | 'tsmixer', { owner: string; renames: Renames }> = {
+  mixer: { owner: 'mixerClassifier', renames: MIXER_CLASSIFIER_RENAMES },
+  resmlp: { owner: 'resMlpClassifier', renames: RESMLP_CLASSIFIER_RENAMES },
+  tsmixer: { owner: 'tsMixerForecaster', renames: TSMIXER_FORECASTER_RENAMES },
+};
+
+/**
+ * The spec a builder's options stand for. Old names are renamed here, before core merges a preset under them: a
+ * preset sets the new names (`embedDim`), and the caller's old one (`hiddenDim`) must override it, not clash with it.
+ */
+export function builderSpec(model: keyof typeof FAMILIES, options: unknown): ModelSpec {
+  const { owner, renames } = FAMILIES[model];
+  const own = options != null && typeof options === 'object' && !Array.isArray(options)
+    ? applyRenames(owner, options as Record<string, unknown>, renames) : {};
+  return { ...own, model };
+}
+
+/**
+ * Validates MLP-Mixer classifier options (a `preset` first, the other options on top) and fills the defaults;
+ * throws a ConfigError naming the bad option.
+ */
+export function resolveMixer(options: MixerClassifierOptions): ResolvedMixer {
+  return mixerFromOptions(resolveSpec(builderSpec('mixer', options)).options as MixerClassifierParsed);
+}
+
+/**
+ * Validates ResMLP classifier options (a `preset` first, the other options on top) and fills the defaults; throws
+ * a ConfigError naming the bad option.
+ */
+export function resolveResMlp(options: ResMlpClassifierOptions): ResolvedResMlp {
+  return resMlpFromOptions(resolveSpec(builderSpec('resmlp', options)).options as ResMlpClassifierParsed);
+}
 
 /** Validates TSMixer forecaster options and fills the defaults; throws a ConfigError naming the bad option. */
-export function resolveTsMixer(o: TsMixerForecasterOptions): ResolvedForecaster {
-  const owner = 'tsMixerForecaster';
-  validate.knownOptions(owner, o, [...TSMIXER_KEYS, 'model']);
-  const activation = o.activation ?? 'relu';
-  getActivation(activation, owner);
-  return {
-    inputLength: validate.positiveInt(owner, 'inputLength', o.inputLength),
-    features: validate.positiveInt(owner, 'features', o.features),
-    horizon: validate.positiveInt(owner, 'horizon', o.horizon),
-    depth: validate.positiveInt(owner, 'depth', o.depth ?? 2),
-    ffDim: validate.positiveInt(owner, 'ffDim', o.ffDim ?? 64),
-    norm: validate.oneOf(owner, 'norm', o.norm ?? 'batch', TS_NORMS),
-    epsilon: validate.positiveNumber(owner, 'epsilon', o.epsilon ?? 1e-3),
-    momentum: validate.rate(owner, 'momentum', o.momentum ?? 0.01),
-    activation,
-    dropout: validate.rate(owner, 'dropout', o.dropout ?? 0.05),
-    name: o.name,
-  };
+export function resolveTsMixer(options: TsMixerForecasterOptions): ResolvedForecaster {
+  return resolveSpec(builderSpec('tsmixer', options)).options as ResolvedForecaster;
 }

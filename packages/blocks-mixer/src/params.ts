@@ -1,7 +1,6 @@
-import { ConfigError, type ParamCounts, parseSpec } from '@mlp-blocks/core';
+import { ConfigError, type ParamCounts, parseSpec, specParams } from '@mlp-blocks/core';
 import {
-  type MixerClassifierOptions, type ResMlpClassifierOptions, type ResolvedClassifier, type ResolvedForecaster, type TsMixerForecasterOptions,
-  resolveMixer, resolveResMlp, resolveTsMixer,
+  type MixerClassifierOptions, type ResMlpClassifierOptions, type ResolvedClassifier, type ResolvedForecaster, type TsMixerForecasterOptions, builderSpec,
 } from './options.js';
 
 const counts = (trainable: number, nonTrainable = 0): ParamCounts => ({ trainable, nonTrainable, total: trainable + nonTrainable });
@@ -16,8 +15,8 @@ const linear = (inDim: number, outDim: number) => inDim * outDim + outDim;
  * final norm 2C; head C·K + K. Everything is trainable.
  */
 export function classifierParams(r: ResolvedClassifier): ParamCounts {
-  const c = r.hiddenDim;
-  const n = r.tokens;
+  const c = r.embedDim;
+  const n = r.seqLen;
   const channelMlp = linear(c, r.channelMlpDim) + linear(r.channelMlpDim, c);
   const block = r.kind === 'mixer'
     ? 4 * c + linear(n, r.tokenMlpDim) + linear(r.tokenMlpDim, n) + channelMlp + (r.layerScale > 0 ? 2 * c : 0)
@@ -27,44 +26,39 @@ export function classifierParams(r: ResolvedClassifier): ParamCounts {
 }
 
 /**
- * Per TSMixer block: T·T + T (time mixing) + C·F + F + F·C + C (feature mixing) + per norm over the T·C window
- * 2·T·C (batch: γ, β trainable and running mean, variance non-trainable; layer: γ, β); head T·H + H.
+ * Per TSMixer block: T·T + T (time mixing) + C·F + F + F·C + C (feature mixing, F = channelMlpDim) + per norm over
+ * the T·C window 2·T·C (batch: γ, β trainable and running mean, variance non-trainable; layer: γ, β); head T·H + H.
  */
 export function forecasterParams(r: ResolvedForecaster): ParamCounts {
-  const window = r.inputLength * r.features;
+  const window = r.seqLen * r.features;
   const norms = r.norm === 'none' ? 0 : 2 * (2 * window);
-  const trainable = r.depth * (linear(r.inputLength, r.inputLength) + linear(r.features, r.ffDim) + linear(r.ffDim, r.features) + norms)
-    + linear(r.inputLength, r.horizon);
+  const trainable = r.depth * (linear(r.seqLen, r.seqLen) + linear(r.features, r.channelMlpDim) + linear(r.channelMlpDim, r.features) + norms)
+    + linear(r.seqLen, r.horizon);
   return counts(trainable, r.norm === 'batch' ? r.depth * 2 * (2 * window) : 0);
 }
 
-/** Closed-form parameter counts of `mixerClassifier(options)`, without building it. */
+/** Closed-form parameter counts of `mixerClassifier(options)` (a preset included), without building it. */
 export function mixerParams(options: MixerClassifierOptions): ParamCounts {
-  return classifierParams(resolveMixer(options));
+  return specParams(builderSpec('mixer', options));
 }
 
-/** Closed-form parameter counts of `resMlpClassifier(options)`, without building it. */
+/** Closed-form parameter counts of `resMlpClassifier(options)` (a preset included), without building it. */
 export function resMlpParams(options: ResMlpClassifierOptions): ParamCounts {
-  return classifierParams(resolveResMlp(options));
+  return specParams(builderSpec('resmlp', options));
 }
 
 /** Closed-form parameter counts of `tsMixerForecaster(options)`, without building it. */
 export function tsMixerParams(options: TsMixerForecasterOptions): ParamCounts {
-  return forecasterParams(resolveTsMixer(options));
+  return specParams(builderSpec('tsmixer', options));
 }
 
 /**
- * Closed-form counts of a JSON spec `{"model": "mixer" | "resmlp" | "tsmixer", ...options}` (text or object),
- * e.g. `{"model":"mixer","preset":"mixer_s16"}`, without allocating any weights.
+ * Closed-form counts of a JSON spec (text or object), e.g. `{"model":"mixer","preset":"mixer_s16"}`, without
+ * allocating any weights.
+ * @deprecated Use `specParams` from @mlp-blocks/core, which counts a spec of any registered family.
  */
 export function countParams(spec: string | ({ model: string } & Record<string, unknown>)): ParamCounts {
   const parsed = parseSpec(spec);
-  const model = (parsed as Record<string, unknown>)['model'];
-  const { model: _model, ...options } = parsed as Record<string, unknown>;
-  switch (model) {
-    case 'mixer': return mixerParams(options as MixerClassifierOptions);
-    case 'resmlp': return resMlpParams(options as ResMlpClassifierOptions);
-    case 'tsmixer': return tsMixerParams(options as unknown as TsMixerForecasterOptions);
-    default: throw new ConfigError('countParams', 'model', '"mixer", "resmlp" or "tsmixer"', model);
-  }
+  if (!('model' in parsed)) throw new ConfigError('countParams', 'model', 'a model spec', (parsed as Record<string, unknown>)['model']);
+  return specParams(parsed as { model: string } & Record<string, unknown>);
 }

@@ -1,19 +1,29 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import {
-  Block, type BlockArgs, CLASS_PREFIX, ConfigError, type ConfigDict, type InitializerSpec, type Kwargs, PatchEmbedding, type Shape, ShapeError,
-  formatShape, oneShape, oneTensor, validate,
+  Block, type BlockArgs, CLASS_PREFIX, ConfigError, type Kwargs, type OptionsInput, type OptionsOutput, PATCH_EMBEDDING_OPTIONS, PatchEmbedding,
+  type Shape, ShapeError, defineOptions, formatShape, oneShape, oneTensor, option, pickOptions,
 } from '@mlp-blocks/core';
 
+/** The options of {@link PatchStem}: the image size it is pinned to, and core's PatchEmbedding options it passes on. */
+export const PATCH_STEM_OPTIONS = defineOptions({
+  imageSize: option.sizePair('The image size the model is built for: one number for square images or [height, width].'),
+  ...pickOptions(PATCH_EMBEDDING_OPTIONS, ['patchSize', 'embedDim', 'kernelInitializer']),
+});
+/** The parsed options of a PatchStem (sizes as [height, width] pairs). */
+export type PatchStemOptions = OptionsOutput<typeof PATCH_STEM_OPTIONS.entries>;
 /** Options of a PatchStem (plus the usual tfjs layer arguments). */
-export interface PatchStemArgs extends BlockArgs {
-  /** The image size the model is built for: one number for square images or [height, width]. */
-  imageSize: number | [number, number];
-  /** Patch size: one number for square patches or [height, width]. */
-  patchSize: number | [number, number];
-  /** Channels C of each token. */
-  embedDim: number;
-  /** Default 'torchUniform' (PyTorch nn.Conv2d). */
-  kernelInitializer?: InitializerSpec;
+export type PatchStemArgs = BlockArgs & OptionsInput<typeof PATCH_STEM_OPTIONS.entries>;
+
+/** The parsed options are the stem's properties. */
+export interface PatchStem extends Readonly<PatchStemOptions> {}
+
+/** Throws the ConfigError of a patch size that does not divide the image size (PatchStem and the classifiers). */
+export function checkPatchDividesImage(owner: string, imageSize: [number, number], patchSize: [number, number], received: unknown): void {
+  const [[h, w], [ph, pw]] = [imageSize, patchSize];
+  if (h % ph !== 0 || w % pw !== 0) {
+    throw new ConfigError(owner, 'patchSize', `a divisor of imageSize ${h}×${w}`, received,
+      `${owner}: option "patchSize" must divide the image size ${h}×${w}, received ${ph}×${pw}`);
+  }
 }
 
 /**
@@ -25,34 +35,27 @@ export interface PatchStemArgs extends BlockArgs {
 export class PatchStem extends Block {
   static className = `${CLASS_PREFIX}PatchStem`;
   static override packageName = '@mlp-blocks/mixer';
-  readonly imageSize: [number, number];
-  readonly patchSize: [number, number];
-  readonly embedDim: number;
-  readonly kernelInitializer: InitializerSpec;
   /** Rows × columns of patches. */
   readonly grid: [number, number];
   private readonly patches: PatchEmbedding;
 
   constructor(args: PatchStemArgs) {
     super(args);
-    const name = this.blockName;
-    this.checkOptions(args, ['imageSize', 'patchSize', 'embedDim', 'kernelInitializer']);
-    this.imageSize = validate.pair(name, 'imageSize', args.imageSize);
-    this.patchSize = validate.pair(name, 'patchSize', args.patchSize);
-    this.embedDim = validate.positiveInt(name, 'embedDim', args.embedDim);
-    this.kernelInitializer = args.kernelInitializer ?? 'torchUniform';
-    const [[h, w], [ph, pw]] = [this.imageSize, this.patchSize];
-    if (h % ph !== 0 || w % pw !== 0) {
-      throw new ConfigError(name, 'patchSize', `a divisor of imageSize ${h}×${w}`, args.patchSize,
-        `${name}: option "patchSize" must divide the image size ${h}×${w}, received ${ph}×${pw}`);
-    }
-    this.grid = [h / ph, w / pw];
-    this.patches = this.own(new PatchEmbedding({ name: 'patch_embed', patchSize: this.patchSize, embedDim: this.embedDim, kernelInitializer: this.kernelInitializer }));
+    const o = this.parseOptions(PATCH_STEM_OPTIONS, args);
+    checkPatchDividesImage(this.blockName, o.imageSize, o.patchSize, (args as { patchSize?: unknown }).patchSize);
+    Object.assign(this, o);
+    this.grid = [o.imageSize[0] / o.patchSize[0], o.imageSize[1] / o.patchSize[1]];
+    this.patches = this.own(new PatchEmbedding({ name: 'patch_embed', patchSize: o.patchSize, embedDim: o.embedDim, kernelInitializer: o.kernelInitializer }));
   }
 
   /** Number of tokens n = rows · columns of patches. */
-  get tokens(): number {
+  get seqLen(): number {
     return this.grid[0] * this.grid[1];
+  }
+
+  /** @deprecated Renamed `seqLen`. */
+  get tokens(): number {
+    return this.seqLen;
   }
 
   private check(shape: readonly (number | null)[]): void {
@@ -67,7 +70,7 @@ export class PatchStem extends Block {
     const received = h != null && w != null && h % ph === 0 && w % pw === 0
       ? `received ${(h / ph) * (w / pw)} tokens (a ${h}×${w} image)`
       : `received a ${h ?? '?'}×${w ?? '?'} image, which does not split into ${ph}×${pw} patches`;
-    throw new ShapeError(`${this.blockName}: expected ${this.tokens} tokens (${grid}), ${received}; resize the images to ${eh}×${ew} or build the model for this size`);
+    throw new ShapeError(`${this.blockName}: expected ${this.seqLen} tokens (${grid}), ${received}; resize the images to ${eh}×${ew} or build the model for this size`);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -82,21 +85,12 @@ export class PatchStem extends Block {
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const shape = oneShape(this.blockName, inputShape);
     this.check(shape);
-    return [shape[0] ?? null, this.tokens, this.embedDim];
+    return [shape[0] ?? null, this.seqLen, this.embedDim];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = oneTensor(this.blockName, inputs);
     this.check(x.shape);
     return this.callOwned(this.patches, x, kwargs);
-  }
-
-  protected override blockConfig(): ConfigDict {
-    return {
-      imageSize: [...this.imageSize],
-      patchSize: [...this.patchSize],
-      embedDim: this.embedDim,
-      kernelInitializer: this.kernelInitializer as ConfigDict[string],
-    };
   }
 }

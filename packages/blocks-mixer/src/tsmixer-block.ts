@@ -1,73 +1,72 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type ActivationName, BatchNorm, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type InitializerSpec, type Kwargs,
-  LayerNorm, type Shape, getActivation, lastDim, oneShape, oneTensor, validate,
+  BatchNorm, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type Kwargs, LayerNorm, Mlp, type OptionsInput, type OptionsOutput,
+  type Shape, defineOptions, dropout, getActivation, lastDim, oneShape, oneTensor, option,
 } from '@mlp-blocks/core';
-import { checkSequence, dropout, sequenceLength, swapAxes } from './ops.js';
+import { checkSequence, sequenceLength, swapAxes } from './ops.js';
 
 /** The normalisations a TsMixerBlock accepts: 'batch', 'layer' or 'none'. */
 export const TS_NORMS = ['batch', 'layer', 'none'] as const;
 /** Normalisation over each sample's whole [time, features] window, as the TSMixer authors' 2-D norm. */
 export type TsNormKind = (typeof TS_NORMS)[number];
 
+/** The options of {@link TsMixerBlock}, each declared once (TemporalProjection and the forecaster compose them). */
+export const TSMIXER_BLOCK_OPTIONS = defineOptions({
+  seqLen: option.optional(option.positiveInt("Input window length T (the authors' seq_len); checked against the input when given, inferred from it otherwise.")),
+  channelMlpDim: option.withDefault(option.positiveInt("Hidden width of the feature-mixing MLP (the authors' ff_dim; 64 is their tuned value for most data sets)."), 64),
+  norm: option.withDefault(option.oneOf(TS_NORMS,
+    "Over each sample's whole T × C window: 'batch' (the authors' code: statistics per position over the batch, learnable scale and shift), 'layer' or 'none'."), 'batch'),
+  epsilon: option.withDefault(option.positiveNumber("Norm epsilon (Keras's, as the authors' code)."), 1e-3),
+  momentum: option.withDefault(option.rate('Batch-norm running-statistics momentum, PyTorch convention (Keras momentum 0.99).'), 0.01),
+  activation: option.withDefault(option.activation('After the time-mixing layer and inside the feature MLP.'), 'relu'),
+  dropout: option.withDefault(option.rate('Dropout after the time-mixing layer and after each feature-MLP layer, in training.'), 0.05),
+  kernelInitializer: option.withDefault(option.initializer("Kernels (Keras Dense's default, as the authors' code); biases start at zero."), 'glorotUniform'),
+});
+/** Names TsMixerBlock used before the one vocabulary (accepted, with a warning, until the next major release). */
+export const TSMIXER_BLOCK_RENAMES = { timeSteps: 'seqLen', ffDim: 'channelMlpDim' } as const;
+/** The parsed options of a TsMixerBlock. */
+export type TsMixerBlockOptions = OptionsOutput<typeof TSMIXER_BLOCK_OPTIONS.entries>;
 /** Options of a TsMixerBlock (plus the usual tfjs layer arguments). */
-export interface TsMixerBlockArgs extends BlockArgs {
-  /** Input length T; checked against the input when given, inferred from it otherwise. */
-  timeSteps?: number;
-  /** Hidden width of the feature-mixing MLP. Default 64 (the authors' tuned value for most data sets). */
+export type TsMixerBlockArgs = BlockArgs & OptionsInput<typeof TSMIXER_BLOCK_OPTIONS.entries> & {
+  /** @deprecated Renamed `seqLen`; accepted until the next major release. */
+  timeSteps?: number | null;
+  /** @deprecated Renamed `channelMlpDim`; accepted until the next major release. */
   ffDim?: number;
-  /**
-   * 'batch' (default, as the authors' code: statistics per (time, feature) position over the batch, learnable
-   * scale and shift), 'layer' (over time and features of each sample) or 'none'.
-   */
-  norm?: TsNormKind;
-  /** Norm epsilon. Default 1e-3 (Keras, as the authors' code). */
-  epsilon?: number;
-  /** Batch-norm running-statistics momentum, PyTorch convention. Default 0.01 (Keras momentum 0.99). */
-  momentum?: number;
-  /** Default 'relu'. */
-  activation?: ActivationName;
-  /** Dropout after the time-mixing layer and after each feature-mixing layer, in training. Default 0.05. */
-  dropout?: number;
-  /** Default 'glorotUniform' (Keras Dense). Biases start at zero. */
-  kernelInitializer?: InitializerSpec;
-}
+};
 
-const OPTIONS = ['timeSteps', 'ffDim', 'norm', 'epsilon', 'momentum', 'activation', 'dropout', 'kernelInitializer'] as const;
+/** The parsed options are the block's properties (`seqLen` becomes the input's length once built). */
+export interface TsMixerBlock extends Readonly<Omit<TsMixerBlockOptions, 'seqLen'>> {}
 
 /**
  * The TSMixer residual block (Chen et al. 2023) on a window [batch, time T, features C]:
  * `R = X + drop(act(Norm(X)ᵀ·A + a)ᵀ)` (time mixing: one T × T linear shared by the features), then
- * `Y = R + drop(drop(act(Norm(R)·W1 + b1))·W2 + b2)` (feature mixing: an MLP C → ffDim → C shared by time steps).
+ * `Y = R + drop(drop(act(Norm(R)·W1 + b1))·W2 + b2)` (feature mixing: core's `Mlp` C → channelMlpDim → C shared
+ * by time steps, built inline, so its weights are `feature_fc1`, `feature_fc2`).
  */
 export class TsMixerBlock extends Block {
   static className = `${CLASS_PREFIX}TsMixerBlock`;
   static override packageName = '@mlp-blocks/mixer';
-  readonly ffDim: number;
-  readonly norm: TsNormKind;
-  readonly epsilon: number;
-  readonly momentum: number;
-  readonly activation: ActivationName;
-  readonly dropout: number;
-  readonly kernelInitializer: InitializerSpec;
   /** Input length: configured, or the input's once built. */
-  timeSteps: number | null;
+  seqLen: number | null = null;
   private readonly act: (x: tf.Tensor) => tf.Tensor;
-  private parts: { norm1: Block | null; timeFc: Dense; norm2: Block | null; featureFc1: Dense; featureFc2: Dense } | null = null;
+  private parts: { norm1: Block | null; timeFc: Dense; norm2: Block | null; featureMlp: Mlp } | null = null;
 
   constructor(args: TsMixerBlockArgs = {}) {
     super(args);
-    const name = this.blockName;
-    this.checkOptions(args, OPTIONS);
-    this.timeSteps = args.timeSteps === undefined || args.timeSteps === null ? null : validate.positiveInt(name, 'timeSteps', args.timeSteps);
-    this.ffDim = validate.positiveInt(name, 'ffDim', args.ffDim ?? 64);
-    this.norm = validate.oneOf(name, 'norm', args.norm ?? 'batch', TS_NORMS);
-    this.epsilon = validate.positiveNumber(name, 'epsilon', args.epsilon ?? 1e-3);
-    this.momentum = validate.rate(name, 'momentum', args.momentum ?? 0.01);
-    this.activation = args.activation ?? 'relu';
-    this.act = getActivation(this.activation, name);
-    this.dropout = validate.rate(name, 'dropout', args.dropout ?? 0.05);
-    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
+    const o = this.parseOptions(TSMIXER_BLOCK_OPTIONS, args, TSMIXER_BLOCK_RENAMES);
+    Object.assign(this, o);
+    this.seqLen = o.seqLen ?? null;
+    this.act = getActivation(o.activation, this.blockName);
+  }
+
+  /** @deprecated Renamed `seqLen`. */
+  get timeSteps(): number | null {
+    return this.seqLen;
+  }
+
+  /** @deprecated Renamed `channelMlpDim`. */
+  get ffDim(): number {
+    return this.channelMlpDim;
   }
 
   private createNorm(name: string): Block | null {
@@ -78,43 +77,42 @@ export class TsMixerBlock extends Block {
 
   override build(inputShape: Shape | Shape[]): void {
     const shape = oneShape(this.blockName, inputShape);
-    const t = sequenceLength(this.blockName, 'time steps', 'timeSteps', shape, this.timeSteps);
+    const t = sequenceLength(this.blockName, 'time steps', 'seqLen', shape, this.seqLen);
     const c = lastDim(this.blockName, shape);
-    const dense = (name: string, units: number) => this.own(new Dense({ name, units, kernelInitializer: this.kernelInitializer, biasInitializer: 'zeros' }));
+    const init = { kernelInitializer: this.kernelInitializer, biasInitializer: 'zeros' } as const;
     const norm1 = this.createNorm('norm1');
-    const timeFc = dense('time_fc', t);
+    const timeFc = this.own(new Dense({ name: 'time_fc', units: t, ...init }));
     const norm2 = this.createNorm('norm2');
-    const featureFc1 = dense('feature_fc1', this.ffDim);
-    const featureFc2 = dense('feature_fc2', c);
+    const featureMlp = this.own(new Mlp({
+      name: 'feature_mlp', hiddenUnits: this.channelMlpDim, activation: this.activation, dropout: this.dropout, ...init,
+      layerNames: ['feature_fc1', 'feature_fc2'],
+    }));
     const b = shape[0] ?? null;
     // Both norms see each sample's window flattened to T·C values: one statistic (or γ, β) per position.
     if (norm1) this.buildOwned(norm1, [b, t * c]);
     this.buildOwned(timeFc, [b, c, t]);
     if (norm2) this.buildOwned(norm2, [b, t * c]);
-    this.buildOwned(featureFc1, [b, t, c]);
-    this.buildOwned(featureFc2, [b, t, this.ffDim]);
-    this.parts = { norm1, timeFc, norm2, featureFc1, featureFc2 };
-    this.timeSteps = t;
+    this.buildOwned(featureMlp, [b, t, c], true);
+    this.parts = { norm1, timeFc, norm2, featureMlp };
+    this.seqLen = t;
     this.built = true;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const shape = oneShape(this.blockName, inputShape);
-    checkSequence(this.blockName, 'time steps', shape, this.timeSteps);
+    checkSequence(this.blockName, 'time steps', shape, this.seqLen);
     return shape;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     const x = oneTensor(this.blockName, inputs);
-    checkSequence(this.blockName, 'time steps', x.shape, this.timeSteps);
+    checkSequence(this.blockName, 'time steps', x.shape, this.seqLen);
     const p = this.parts!;
     const training = this.isTraining(kwargs);
     return tf.tidy(() => {
       const h = swapAxes(this.act(this.callOwned(p.timeFc, swapAxes(this.normalise(p.norm1, x, kwargs)), kwargs)));
       const r = tf.add(x, dropout(h, this.dropout, training));
-      let g = dropout(this.act(this.callOwned(p.featureFc1, this.normalise(p.norm2, r, kwargs), kwargs)), this.dropout, training);
-      g = dropout(this.callOwned(p.featureFc2, g, kwargs), this.dropout, training);
-      return tf.add(r, g);
+      return tf.add(r, this.callOwned(p.featureMlp, this.normalise(p.norm2, r, kwargs), kwargs));
     });
   }
 
@@ -124,17 +122,11 @@ export class TsMixerBlock extends Block {
     return tf.reshape(this.callOwned(norm, tf.reshape(x, [b, t * c]), kwargs), [b, t, c]);
   }
 
+  /** The parsed options plus the window length learnt at build. */
   protected override blockConfig(): ConfigDict {
-    const cfg: ConfigDict = {
-      ffDim: this.ffDim,
-      norm: this.norm,
-      epsilon: this.epsilon,
-      momentum: this.momentum,
-      activation: this.activation,
-      dropout: this.dropout,
-      kernelInitializer: this.kernelInitializer as ConfigDict[string],
-    };
-    if (this.timeSteps !== null) cfg['timeSteps'] = this.timeSteps;
+    const cfg = super.blockConfig();
+    delete cfg['seqLen']; // placed last, whether given or learnt, so the config round-trips unchanged
+    if (this.seqLen !== null) cfg['seqLen'] = this.seqLen;
     return cfg;
   }
 }

@@ -1,13 +1,17 @@
-import { ConfigError, validate } from '@mlp-blocks/core';
+import { ConfigError } from '@mlp-blocks/core';
 
-/** Validates an explicit width or a ratio (at most one of the two); returns the ratio default otherwise. */
-export function widthOrRatio(owner: string, dimKey: string, ratioKey: string, dim: unknown, ratio: unknown, defaultRatio: number): { dim: number | null; ratio: number } {
-  if (dim !== undefined && dim !== null && ratio !== undefined && ratio !== null) {
+/**
+ * A hidden width is given either as a width or as a ratio of the channel count, never both. Checked on the
+ * options as written (the ratio's default is filled in by parsing, so the parsed options cannot tell).
+ */
+export function checkWidthOrRatio(owner: string, args: unknown, dimKey: string, ratioKey: string): void {
+  if (args == null || typeof args !== 'object') return;
+  const dim = (args as Record<string, unknown>)[dimKey];
+  const ratio = (args as Record<string, unknown>)[ratioKey];
+  if (dim != null && ratio != null) {
     throw new ConfigError(owner, ratioKey, `absent when "${dimKey}" is given`, ratio,
       `${owner}: give "${dimKey}" or "${ratioKey}", not both (received ${dimKey} ${JSON.stringify(dim)} and ${ratioKey} ${JSON.stringify(ratio)})`);
   }
-  if (dim !== undefined && dim !== null) return { dim: validate.positiveInt(owner, dimKey, dim), ratio: defaultRatio };
-  return { dim: null, ratio: validate.positiveNumber(owner, ratioKey, ratio ?? defaultRatio) };
 }
 
 /** floor(ratio · channels), as timm's `int(mlp_ratio * dim)`, and at least 1. */

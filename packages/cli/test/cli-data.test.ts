@@ -11,7 +11,8 @@ import { loadBlocksModel } from '@mlp-blocks/core';
 import { fileSystem } from '@mlp-blocks/core/node';
 import { loadTask } from '@mlp-blocks/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluate, loadSplits } from '../src/index.js';
+import { evaluate } from '@mlp-blocks/train';
+import { loadSplits } from '../src/index.js';
 import { cli, errorLines, run, runWithEnv } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlp-cli-data-'));

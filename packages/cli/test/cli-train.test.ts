@@ -8,7 +8,8 @@ import '@mlp-blocks/hourglass';
 import { loadBlocksModel } from '@mlp-blocks/core';
 import { fileSystem } from '@mlp-blocks/core/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluate, syntheticTask } from '../src/index.js';
+import { evaluate } from '@mlp-blocks/train';
+import { syntheticTask } from '../src/index.js';
 import { cli, errorLines, readJsonl, run } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlp-cli-train-'));
@@ -61,12 +62,12 @@ describe.skipIf(!existsSync(cli))('mlp-blocks train', () => {
 
   it('trains a gMLP image classifier on the flat synthetic images, and reports its accuracy', () => {
     const out = join(dir, 'gmlp');
-    const spec = JSON.stringify({ model: 'gmlp', patchSize: 4, depth: 1, dModel: 16, dFfn: 32 });
+    const spec = JSON.stringify({ model: 'gmlp', patchSize: 4, depth: 1, embedDim: 16, channelMlpDim: 32 });
     const r = run('train', '--task', 'classify', '--dataset', 'synthetic', '--model', spec, '--epochs', '3', '--batch-size', '32', '--lr', '0.01', '--backend', 'cpu', '--out', out, '--json', '--progress', 'none');
     expect(r.status, r.stderr).toBe(0);
     const record = JSON.parse(r.stdout);
     // Image facts come from the 8×8×1 synthetic images and their 4 classes.
-    expect(record.config.spec).toMatchObject({ imageSize: [8, 8], channels: 1, numClasses: 4, inputDim: 64 });
+    expect(record.config.spec).toMatchObject({ imageSize: [8, 8], inputChannels: 1, numClasses: 4, inputDim: 64 });
     expect(record.testMetric).toBeGreaterThan(0.4); // chance is about 0.25
     const rep = run('report', out, '--json');
     expect(rep.status, rep.stderr).toBe(0);
@@ -94,7 +95,7 @@ describe.skipIf(!existsSync(cli))('invalid arguments exit non-zero with one line
     [['train', '--task', 'denoise', '--dataset', 'synthetic', '--model', '{"model":"hourglass","width":32,"bottleneck":4,"depth":-1}', '--out', join(dir, 'never'), '--backend', 'cpu'],
       'mlp-blocks: --model: hourglassMlp: option "depth" must be a positive integer, received -1'],
     [['train', '--task', 'denoise', '--dataset', 'synthetic', '--model', 'hourglass-huge', '--out', join(dir, 'never'), '--backend', 'cpu'],
-      'mlp-blocks: --model: unknown preset "hourglass-huge"; presets: hourglass-mnist, hourglass-fixed, conventional-mnist, hourglass-tiny, conventional-tiny, or give a JSON spec such as {"model":"hourglass",...}'],
+      'mlp-blocks: --model: unknown preset "hourglass-huge"; presets and families: conventional, conventional_mnist, conventional_tiny, gmlp, gmlp_b16, gmlp_cifar10, gmlp_mnist, gmlp_s16, gmlp_ti16, hourglass, hourglass_fixed, hourglass_mnist, hourglass_tiny, mixer, mixer_b16, mixer_nano, mixer_s16, resmlp, resmlp_12, resmlp_24, tsmixer, or give a JSON spec such as {"model":"hourglass",...}'],
     [['train', '--task', 'denoise', '--dataset', 'synthetic', '--model', 'hourglass-tiny', '--out', join(dir, 'never'), '--sigma', '-0.1'],
       "error: option '--sigma <std>' argument '-0.1' is invalid. --sigma must be a non-negative number, received \"-0.1\""],
     [['train', '--task', 'denoise', '--dataset', 'synthetic', '--model', 'hourglass-tiny', '--out', join(dir, 'never'), '--limit', '0'],

@@ -68,15 +68,17 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^backend\s+usable\s+version\s+detail \/ why not$/m);
     expect(r.stdout).toMatch(/^cuda\s+no\s+.*npm rebuild @tensorflow\/tfjs-node-gpu/m);
-    expect(r.stdout).toMatch(/^backend\s+wasm \(SIMD on, 1 thread\(s\)\)$/m); // auto skips the software WebGPU adapter
+    // auto skips the software WebGPU adapter and takes blas (its addon is built here; the CLI imports it) over wasm
+    expect(r.stdout).toMatch(/^backend\s+blas \(wasm kernels with OpenBLAS products .*\)$/m);
+    expect(r.stdout).toMatch(/^auto picks: blas$/m);
     const bad = run('info', '--backend', 'gpu');
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr).toMatch(/--backend <name>' argument 'gpu' is invalid\. --backend must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, blas, received "gpu"/);
+    expect(bad.stderr.split('\n').filter((l) => l.trim() !== '')).toEqual(['mlp-blocks: --backend must be one of auto, cuda, tensorflow, webgpu, blas, wasm, cpu, received "gpu"']);
   });
 
   it('rejects an unknown backend with the value received', () => {
     const r = run('info', '--backend', 'tpu');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('must be one of auto, wasm, cpu, webgpu, cuda, tensorflow, blas, received "tpu"');
+    expect(r.stderr).toContain('must be one of auto, cuda, tensorflow, webgpu, blas, wasm, cpu, received "tpu"');
   });
 });

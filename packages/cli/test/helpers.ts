@@ -20,6 +20,12 @@ export function runWithEnv(env: Record<string, string | undefined>, ...args: str
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs `mlp-blocks ...args` to completion with `cwd` as the working directory. */
+export function cliIn(cwd: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000, cwd });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 /** Runs `mlp-blocks ...args` as a separate process without blocking (several can run at once). */
 export function runAsync(...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@mlp-blocks/gmlp';
 import '@mlp-blocks/mixer';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { arrayData, buildSeeded, fillSpec, specParams, syntheticTask, type TaskSplits } from '../src/index.js';
+import { arrayData } from '@mlp-blocks/train';
+import { buildSeeded, fillSpec, syntheticTask, type TaskSplits, trialParams as specParams } from '../src/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -23,9 +24,13 @@ describe('image models (gMLP, Mixer, ResMLP) on the flat data sets', () => {
     expect(fillSpec({ model: 'mixer', preset: 'mixer_nano' }, s, 'classify')).toEqual({
       model: 'mixer', preset: 'mixer_nano', inputDim: 192, inputLayout: 'chw', imageSize: [8, 8], inputChannels: 3, numClasses: 5,
     });
-    expect(fillSpec({ model: 'gmlp', patchSize: 4, depth: 1, dModel: 8, dFfn: 16, numClasses: 7 }, s, 'classify')).toMatchObject({
-      imageSize: [8, 8], channels: 3, numClasses: 7, inputDim: 192,
+    expect(fillSpec({ model: 'gmlp', patchSize: 4, depth: 1, embedDim: 8, channelMlpDim: 16, numClasses: 7 }, s, 'classify')).toMatchObject({
+      imageSize: [8, 8], inputChannels: 3, numClasses: 7, inputDim: 192,
     });
+    // An old option name counts as given: the filled spec does not add the new one beside it.
+    const old = fillSpec({ model: 'gmlp', patchSize: 4, depth: 1, dModel: 8, dFfn: 16, channels: 3 }, s, 'classify');
+    expect(old).toMatchObject({ channels: 3 });
+    expect(old).not.toHaveProperty('inputChannels');
     s.dispose();
   });
 
@@ -38,7 +43,7 @@ describe('image models (gMLP, Mixer, ResMLP) on the flat data sets', () => {
   it('the adapter turns flat CHW vectors into the channel-last images the model would take directly', () => {
     const before = tf.memory().numTensors;
     const s = colourSplits();
-    const spec = fillSpec({ model: 'mixer', patchSize: 4, hiddenDim: 8, tokenMlpDim: 4, channelMlpDim: 16, depth: 1 }, s, 'classify');
+    const spec = fillSpec({ model: 'mixer', patchSize: 4, embedDim: 8, tokenMlpDim: 4, channelMlpDim: 16, depth: 1 }, s, 'classify');
     const wrapped = buildSeeded(spec, 3);
     const { inputDim: _d, inputLayout: _l, ...plainSpec } = spec;
     const plain = buildSeeded(plainSpec as typeof spec, 3);
@@ -61,7 +66,7 @@ describe('image models (gMLP, Mixer, ResMLP) on the flat data sets', () => {
 
   it('a gMLP built from a filled spec maps the synthetic set\'s flat images to logits shaped like its labels', () => {
     const s = syntheticTask('classify');
-    const spec = fillSpec({ model: 'gmlp', patchSize: 4, depth: 1, dModel: 8, dFfn: 16 }, s, 'classify');
+    const spec = fillSpec({ model: 'gmlp', patchSize: 4, depth: 1, embedDim: 8, channelMlpDim: 16 }, s, 'classify');
     const model = buildSeeded(spec, 0);
     const { x, y } = s.train.batch([0, 1, 2], 0);
     const out = model.predict(x) as tf.Tensor;

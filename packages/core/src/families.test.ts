@@ -33,6 +33,7 @@ beforeAll(async () => {
     presets: {
       test_net_small: { description: 'hidden 2', options: { hidden: 2 } },
       'test-net-wide': { description: 'hidden 64', options: { hidden: 64, inputDim: 3 } },
+      test_net_nobias: { description: 'no biases', options: { useBias: false } },
     },
     build: (o) => tfl.sequential({ layers: [
       new Dense({ units: o.hidden, useBias: o.useBias, inputShape: [o.inputDim] }), new Dense({ units: o.outputDim, useBias: o.useBias })] }),
@@ -62,7 +63,7 @@ describe('the family registry', () => {
     expect(() => resolveSpec({ model: 'test-net', inputDim: 4, outputDim: 0 })).toThrow('testNet: option "outputDim" must be a positive integer, received 0');
     expect(() => resolveSpec({ model: 'test-net', inputDim: 4, outputDim: 2, hiden: 3 })).toThrow(/testNet: unknown option "hiden" \(received 3\); known options: inputDim, outputDim, hidden, useBias/);
     expect(() => resolveSpec({ model: 'test-net', preset: 'mixer_s16', inputDim: 1, outputDim: 1 }))
-      .toThrow('testNet: option "preset" must be one of "test_net_small", "test-net-wide", received "mixer_s16"');
+      .toThrow('testNet: option "preset" must be one of "test_net_small", "test-net-wide", "test_net_nobias", received "mixer_s16"');
     expect(inputKindOf(byPreset)).toBe('flat');
   });
 
@@ -90,5 +91,11 @@ describe('the family registry', () => {
   it('an unknown name says what is registered and how packages register (never "[object Object]")', () => {
     expect(() => getFamily('nope')).toThrow(/Unknown model "nope"\. Registered: .*test-net.*--plugin <package>/);
     for (const name of ['__proto__', 'constructor', 'toString']) expect(() => getFamily(name)).toThrow(`Unknown model "${name}"`);
+  });
+});
+
+describe('old option names next to a preset', () => {
+  it('are renamed before the preset is merged, so they override its values', () => {
+    expect(resolveSpec({ model: 'test_net_nobias', inputDim: 1, outputDim: 1, bias: true }).options).toMatchObject({ hidden: 8, useBias: true });
   });
 });

@@ -5,7 +5,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ParamCounts } from './block.js';
 import { ConfigError, describe } from './errors.js';
-import { type OptionEntries, type OptionsInput, type OptionsOutput, type OptionsSchema, type Renames, parseOptions } from './options/parse.js';
+import { MAX_SEED, withSeededRandom } from './random.js';
+import { type OptionEntries, type OptionsInput, type OptionsOutput, type OptionsSchema, type Renames, applyRenames, parseOptions } from './options/parse.js';
 
 /**
  * What a family's models take and give, so tools can feed them data:
@@ -39,8 +40,11 @@ export interface FamilyDescriptor<E extends OptionEntries = OptionEntries> {
   renames?: Renames;
   /** Parses a spec's options when the schema alone cannot (e.g. options that depend on a `kind`); default parseOptions. */
   parse?(options: Record<string, unknown>, owner: string): OptionsOutput<E>;
-  /** What the models take (see InputKind); a function when it depends on the options. */
-  input: InputKind | ((options: OptionsOutput<E>) => InputKind);
+  /**
+   * What the models take (see InputKind); a function when it depends on the options. The function may be asked
+   * before the options are parsed (tools fill sizes from data first): read options defensively, defaults absent.
+   */
+  input: InputKind | ((options: Partial<OptionsOutput<E>>) => InputKind);
   /** Named configurations, e.g. `mixer_s16`; names are unique across all families. */
   presets?: Readonly<Record<string, Preset<E>>>;
   /** Builds an untrained model from parsed options. */
@@ -194,7 +198,9 @@ export function resolveSpec(spec: { model: string } & Record<string, unknown>): 
   const base = presetName === null ? {} : (findPreset(presetName)!.preset.options as Record<string, unknown>);
   const owner = family.owner ?? `${family.name} spec`;
   const { model: _model, ...withPreset } = spec;
-  const raw = presetsHere || family.parse === undefined ? { ...base, ...ownOptions(spec) } : withPreset;
+  // Old names in the spec are renamed before the preset is merged in, so an old name can override a preset value.
+  const given = family.renames ? applyRenames(owner, ownOptions(spec), family.renames) : ownOptions(spec);
+  const raw = presetsHere || family.parse === undefined ? { ...base, ...given } : withPreset;
   const options = family.parse
     ? family.parse(raw, owner)
     : parseOptions(owner, family.options, raw, family.renames ? { renames: family.renames } : {});
@@ -207,10 +213,39 @@ export function inputKindOf(resolved: ResolvedSpec): InputKind {
   return typeof input === 'function' ? input(resolved.options) : input;
 }
 
-/** Builds an untrained model from a spec (see resolveSpec). */
-export function buildModel(spec: { model: string } & Record<string, unknown>): tfl.LayersModel {
+/**
+ * The family a spec names (in `model`, directly or through one of its presets) and the spec's options over that
+ * preset's, without parsing them: what a tool needs to fill a spec's sizes from its data before building it.
+ */
+export function familyOf(spec: { model: string } & Record<string, unknown>): { family: FamilyDescriptor; options: Record<string, unknown>; inputKind: InputKind } {
+  if (spec == null || typeof spec !== 'object' || typeof spec.model !== 'string') {
+    throw new ConfigError('spec', 'model', 'a string naming a model family or preset', (spec as { model?: unknown } | null)?.model);
+  }
+  const direct = families.get(spec.model);
+  const viaModel = direct ? null : findPreset(spec.model);
+  if (!direct && !viaModel) throw unknownName(spec.model);
+  const family = direct ?? getFamily(viaModel!.family);
+  const named = typeof spec['preset'] === 'string' ? findPreset(spec['preset']) : null;
+  const preset = viaModel ?? (named && named.family === family.name ? named : null);
+  const options = { ...(preset ? (preset.preset.options as Record<string, unknown>) : {}), ...ownOptions(spec) };
+  const input = family.input;
+  return { family, options, inputKind: typeof input === 'function' ? input(options as never) : input };
+}
+
+/** How `buildModel` and `createModel` build. */
+export interface BuildOptions {
+  /** Draw the initial weights from this seed (the same weights in every process); default: unseeded. */
+  seed?: number;
+}
+
+/** Builds an untrained model from a spec (see resolveSpec); with `seed`, reproducibly. */
+export function buildModel(spec: { model: string } & Record<string, unknown>, build: BuildOptions = {}): tfl.LayersModel {
   const r = resolveSpec(spec);
-  return r.family.build(r.options);
+  if (build.seed === undefined) return r.family.build(r.options);
+  if (!Number.isInteger(build.seed) || build.seed < 0 || build.seed > MAX_SEED) {
+    throw new ConfigError('buildModel', 'seed', `an integer in [0, ${MAX_SEED}]`, build.seed);
+  }
+  return withSeededRandom(build.seed, () => r.family.build(r.options));
 }
 
 /**
@@ -226,10 +261,10 @@ export function specParams(spec: { model: string } & Record<string, unknown>): P
  * A model by name, as timm's `create_model`: a family name with its options, or a preset name with options that
  * override the preset's. `createModel('mixer_s16', { numClasses: 10 })`.
  */
-export function createModel(name: string, options: Record<string, unknown> = {}): tfl.LayersModel {
+export function createModel(name: string, options: Record<string, unknown> = {}, build: BuildOptions = {}): tfl.LayersModel {
   if (options == null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ConfigError('createModel', 'options', 'an object of options', options);
   }
   if ('model' in options) throw new ConfigError('createModel', 'model', 'left out (the name is the first argument)', options['model']);
-  return buildModel({ ...options, model: name });
+  return buildModel({ ...options, model: name }, build);
 }

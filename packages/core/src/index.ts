@@ -26,9 +26,11 @@ export {
   listModelNames,
   resolveSpec,
   inputKindOf,
+  familyOf,
   buildModel,
   specParams,
   createModel,
+  type BuildOptions,
   type FamilyDescriptor,
   type InputKind,
   type ModelName,
@@ -53,7 +55,7 @@ export { paretoFrontier } from './pareto.js';
 export * as validate from './validate.js';
 export { ACTIVATIONS, getActivation, gelu, geluAutodiff, geluTanh, silu, type ActivationName } from './activations.js';
 export { INITIALIZER_NAMES, resolveInitializer, seededInitializer, seededTensor, type InitializerSpec } from './initializers.js';
-export { SeededRandom, mix32, MAX_SEED, type SeededRandomState } from './random.js';
+export { SeededRandom, mix32, MAX_SEED, withSeededRandom, type SeededRandomState } from './random.js';
 export { dense, denseAutodiff } from './ops/dense.js';
 export {
   FUSED_ADAMW_KERNEL,

@@ -88,3 +88,22 @@ export class SeededRandom {
     return out;
   }
 }
+
+/**
+ * Runs `fn` with `Math.random` drawing from a SeededRandom(seed), then restores it. tfjs seeds every
+ * unseeded random op (weight initialisers, dropout masks) from Math.random, so building a model inside
+ * this gives the same initial weights in every process. Only for synchronous code: an await inside would
+ * let unrelated code see the seeded generator.
+ */
+export function withSeededRandom<T>(seed: number, fn: () => T): T {
+  const rng = new SeededRandom(mix32(seed));
+  const original = Math.random;
+  Math.random = () => rng.next();
+  try {
+    const out = fn();
+    if (out instanceof Promise) throw new Error('withSeededRandom: fn must be synchronous');
+    return out;
+  } finally {
+    Math.random = original;
+  }
+}

@@ -22,6 +22,7 @@ export interface SwiGluBlock extends Readonly<OptionsOutput<typeof SWIGLU_OPTION
 
 export class SwiGluBlock extends Block {
   static className = `${CLASS_PREFIX}SwiGluBlock`;
+  static override packageName = 'mlp-blocks-swiglu';
   private readonly normLayer: Block | null;
   private readonly gate: Dense;
   private readonly value: Dense;
@@ -60,9 +61,9 @@ export class SwiGluBlock extends Block {
     });
   }
 }
+// --- example block: end ---
 
 registerBlock(SwiGluBlock);
-// --- example block: end ---
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,7 +1,3 @@
-export { createProgram, runCli, type CliOptions } from './cli/program.js';
-export { collectInfo, formatInfo, type Info } from './cli/info.js';
-export { benchSpec, formatBench, median, type BenchResult } from './cli/bench.js';
-export { formatInspection } from './cli/inspect.js';
 export { AdamW, type AdamWOptions } from './optim/adamw.js';
 export { arrayData, type FitData } from './data.js';
 export { SCHEDULES, constantLr, cosineDecay, linearDecay, makeSchedule, withWarmup, type Schedule, type ScheduleKind, type ScheduleOptions } from './schedules.js';
@@ -15,16 +11,4 @@ export { PROGRESS_MODES, formatEpoch, type EpochLog, type ProgressMode } from '.
 export { withSeededRandom } from './fit/seeded.js';
 export type { BestEval } from './fit/checkpoint.js';
 export { CheckpointError } from './io/checkpoint-file.js';
-export { DATASETS, TASKS, taskObjective, type DataLoader, type DataRequest, type TaskName, type TaskSplits } from './run/tasks.js';
-export { SYNTHETIC_SIZES, syntheticTask } from './run/synthetic.js';
-export { firstExamples, loadSplits } from './run/load-data.js';
-export { PRESETS, fillSpec, resolveModelArg, specParams } from './run/spec.js';
-export { buildSeeded, runTrial, trialId, type RunTrialOptions, type TrialConfig, type TrialRecord } from './run/trial.js';
-export { readSamples, type Samples } from './run/samples.js';
-export { checkGrid, expandSpace, gridHash, parseShard, planTrials, readGrid, shardTrials, type Grid, type PlannedTrial, type Shard } from './sweep/grid.js';
-export { MANIFEST, RESULTS, runSweep, type SweepManifest, type SweepOptions } from './sweep/sweep.js';
-export { mergeSweeps, type MergeResult } from './sweep/merge.js';
-export { latestById, readResults } from './sweep/results.js';
-export { writeReport, type ReportFiles } from './report/report.js';
-export { paretoSvg, type PlotPoint } from './report/plot.js';
-export { GRID, gridSize, inferImageShape, samplesPng } from './report/png.js';
+export { appendLineDurable, writeFileAtomic } from './io/files.js';

@@ -8,8 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import '@mlp-blocks/hourglass';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FitData, NonFiniteLossError, arrayData, buildSeeded, evaluate, fit, syntheticTask } from '../src/index.js';
+import { buildModel } from '@mlp-blocks/core';
+import { type FitData, NonFiniteLossError, arrayData, evaluate, fit } from '../src/index.js';
 import { readCheckpointFile } from '../src/io/checkpoint-file.js';
+import { toyDenoise } from './toy-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlp-fit-'));
 beforeAll(async () => {
@@ -18,8 +20,8 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const spec = { model: 'hourglass', inputDim: 64, outputDim: 64, width: 32, bottleneck: 6, depth: 2, lift: 'trainable' };
-const tiny = (seed = 3): tfl.LayersModel => buildSeeded(spec, seed);
-const splits = syntheticTask('denoise');
+const tiny = (seed = 3): tfl.LayersModel => buildModel(spec, { seed });
+const splits = toyDenoise();
 const weightsOf = (m: tfl.LayersModel) => m.weights.map((w) => Array.from(w.read().dataSync()));
 
 /** A sink stream that records what it was sent; `tty` pretends to be a terminal. */

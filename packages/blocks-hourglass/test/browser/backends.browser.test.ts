@@ -76,12 +76,13 @@ describe.skipIf(!hasChromium)('backends in headless chromium', () => {
     }
   });
 
-  it("the browser report says native TensorFlow and the OpenBLAS addon cannot run in a page, and what auto picks", () => {
+  it("the browser report lists the page's providers, says native TensorFlow cannot run in a page, and what auto picks", () => {
+    // Node-only provider packages (the OpenBLAS one) are never in a page's bundle, so never in its registry.
+    expect(report!.backends.map((b) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
     const byName = Object.fromEntries(report!.backends.map((b) => [b.name, b]));
     expect(byName['cuda']).toMatchObject({ usable: false, kind: 'unsupported-platform' });
     expect(byName['tensorflow']).toMatchObject({ usable: false, kind: 'unsupported-platform' });
-    expect(byName['blas']).toMatchObject({ usable: false, kind: 'unsupported-platform' });
-    expect(byName['blas']!.reason).toMatch(/@mlp-blocks\/backend-blas is a native OpenBLAS addon for Node; it cannot run in a browser/);
+    expect(byName['cuda']!.reason).toMatch(/@tensorflow\/tfjs-node-gpu is native TensorFlow for Node; it cannot run in a browser/);
     expect(byName['wasm']).toMatchObject({ usable: true });
     expect(byName['webgpu']).toMatchObject({ usable: true });
     expect(['webgpu', 'wasm']).toContain(report!.auto);

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelSpec } from '@mlp-blocks/core';
-import { trainStep } from '../fit/step.js';
-import { mse } from '../losses.js';
-import { AdamW } from '../optim/adamw.js';
-import { resolveModelArg, specParams } from '../run/spec.js';
+import { type ModelSpec, familyOf } from '@mlp-blocks/core';
+import { AdamW, mse, trainStep } from '@mlp-blocks/train';
+import { resolveModelArg, trialParams } from '../run/spec.js';
 import { buildSeeded } from '../run/trial.js';
 
 /** What `mlp-blocks bench` measured. */
@@ -36,15 +34,22 @@ export function median(values: readonly number[]): number {
 export async function benchSpec(model: string, o: { inputDim: number; outputDim: number; batchSize: number; steps: number; warmup: number; windows: number }): Promise<BenchResult> {
   let spec: ModelSpec;
   try {
-    spec = { inputDim: o.inputDim, outputDim: o.outputDim, ...resolveModelArg(model) };
-    specParams(spec);
+    spec = resolveModelArg(model);
+    // A flat family takes --input-dim / --output-dim where the spec has none; other families size themselves.
+    if (familyOf(spec).inputKind === 'flat') spec = { inputDim: o.inputDim, outputDim: o.outputDim, ...spec };
+    trialParams(spec);
   } catch (e) {
     const msg = (e as Error).message;
     throw new Error(msg.startsWith('--model') ? msg : `--model: ${msg}`);
   }
   const net = buildSeeded(spec, 0);
-  const x = tf.randomUniform([o.batchSize, spec['inputDim'] as number], 0, 1, 'float32', 1);
-  const y = tf.randomUniform([o.batchSize, spec['outputDim'] as number], 0, 1, 'float32', 2);
+  // Inputs and targets of the model's own shapes (vectors, images or tokens), random.
+  const batchOf = (shape: readonly (number | null)[], seed: number, dtype: 'float32' | 'int32') => {
+    const full = [o.batchSize, ...shape.slice(1).map((d) => d ?? 1)];
+    return dtype === 'int32' ? tf.zeros(full, 'int32') : tf.randomUniform(full, 0, 1, 'float32', seed);
+  };
+  const x = batchOf(net.inputs[0]!.shape, 1, net.inputs[0]!.dtype === 'int32' ? 'int32' : 'float32');
+  const y = batchOf(net.outputs[0]!.shape, 2, 'float32');
   const optimizer = new AdamW({ learningRate: 1e-4 });
   try {
     const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -56,7 +61,7 @@ export async function benchSpec(model: string, o: { inputDim: number; outputDim:
       for (let i = 0; i < o.steps; i++) await trainStep(net, vars, optimizer, mse, x, y, 0, step++);
       windows.push((o.steps * o.batchSize) / ((performance.now() - t0) / 1000));
     }
-    const counts = specParams(spec);
+    const counts = trialParams(spec);
     return {
       spec, backend: tf.getBackend(), batchSize: o.batchSize, trainable: counts.trainable, steps: o.steps, warmup: o.warmup,
       windows: windows.map((v) => Math.round(v * 10) / 10), samplesPerSecond: Math.round(median(windows) * 10) / 10,

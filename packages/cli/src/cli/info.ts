@@ -6,7 +6,7 @@ import {
   backendReport,
   formatBackendReport,
   useBackend,
-} from '@mlp-blocks/core/backends/node';
+} from '@mlp-blocks/backends/node';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** What `mlp-blocks info` reports (see `collectInfo`). */

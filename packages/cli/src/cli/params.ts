@@ -1,17 +1,26 @@
+import { existsSync } from 'node:fs';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ParamCounts, buildFromSpec, countParams, getModelBuilder } from '@mlp-blocks/core';
+import { type ModelSpec, type ParamCounts, buildFromSpec, countParams, specParams } from '@mlp-blocks/core';
+import { resolveModelArg } from '../run/spec.js';
 import { readSpec } from './spec.js';
 
 /**
- * Parameter counts of a model spec: the package's closed form when it has one (no weights allocated, so
- * ImageNet-size specs are instant), otherwise by building the model.
+ * Parameter counts of a model spec, a preset name, or a block spec: the family's closed form for a model (no
+ * weights allocated, so ImageNet-size specs are instant), otherwise by building the block.
  */
 export function paramsOfSpec(value: string): ParamCounts & { method: 'closed-form' | 'built' } {
-  const spec = readSpec(value);
-  if ('model' in spec) {
-    const builder = getModelBuilder(spec.model as string);
-    if (builder.countParams) return { ...builder.countParams(spec as never), method: 'closed-form' };
+  const trimmed = value.trim();
+  const looksLikeFile = trimmed.endsWith('.json') || trimmed.includes('/') || existsSync(value);
+  let spec: ReturnType<typeof readSpec>;
+  if (trimmed.startsWith('{') || looksLikeFile) spec = readSpec(value);
+  else {
+    try {
+      spec = resolveModelArg(trimmed);
+    } catch (e) {
+      throw new Error((e as Error).message.replace(/^--model:/, '--spec:'));
+    }
   }
+  if ('model' in spec) return { ...specParams(spec as ModelSpec), method: 'closed-form' };
   const built = buildFromSpec(spec) as tfl.LayersModel;
   const counts = countParams(built);
   built.dispose();

@@ -2,17 +2,20 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { Command, InvalidArgumentError, Option } from 'commander';
+// The families this application ships with; others come as plugins (see plugins.ts).
 import '@mlp-blocks/hourglass';
 import '@mlp-blocks/gmlp';
 import '@mlp-blocks/mixer';
-import { BACKEND_NAMES, type BackendName, useBackend as startBackend } from '@mlp-blocks/core/backends/node';
-import { PROGRESS_MODES } from '../fit/progress.js';
+import { listModelNames } from '@mlp-blocks/core';
+import { type BackendName, listBackends, useBackend as startBackend } from '@mlp-blocks/backends/node';
+import { PROGRESS_MODES, SCHEDULES } from '@mlp-blocks/train';
 import { DATASETS, type DataLoader, TASKS } from '../run/tasks.js';
-import { SCHEDULES } from '../schedules.js';
 import { type Shard, parseShard, readGrid } from '../sweep/grid.js';
 import { mergeSweeps } from '../sweep/merge.js';
 import { runSweep } from '../sweep/sweep.js';
 import { nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber, seed } from './args.js';
+import { loadPlugins, manifestPlugins } from './plugins.js';
+import { gridSchema, modelSpecSchema } from './schema.js';
 import { builtinLoader } from './data.js';
 import { collectInfo, formatInfo } from './info.js';
 import { inspectCommand } from './inspect.js';
@@ -20,9 +23,9 @@ import { benchSpec, formatBench } from './bench.js';
 import { paramsOfSpec } from './params.js';
 import { type TrainArgs, trainCommand } from './train.js';
 
-const BACKENDS: readonly string[] = BACKEND_NAMES;
-
-const backendOption = oneOf('--backend', BACKENDS) as (value: string) => BackendName;
+/** The backend names registered now (built-ins, `blas` when its package loaded, and plugins' once loaded). */
+const backendNames = () => ['auto', ...listBackends().filter((b) => b.platforms.includes('node')).map((b) => b.name)];
+const backendHelp = () => `tfjs backend (${backendNames().join(', ')})`;
 
 function shardOption(value: string): Shard {
   try {
@@ -38,8 +41,15 @@ export interface CliOptions {
   loadData?: DataLoader;
 }
 
-// Errors keep the one-line form of every CLI error: "--backend: <why not, and the fix>".
+// Errors keep the one-line form of every CLI error: "--backend: <why not, and the fix>". Names are checked here,
+// after plugins loaded (a plugin may provide a backend), not while the arguments are parsed.
+function checkBackend(name: BackendName): void {
+  const known = backendNames();
+  if (!known.includes(name)) throw new Error(`--backend must be one of ${known.join(', ')}, received "${name}"`);
+}
+
 async function useBackend(name: BackendName): Promise<void> {
+  checkBackend(name);
   try {
     await startBackend(name);
   } catch (e) {
@@ -49,6 +59,20 @@ async function useBackend(name: BackendName): Promise<void> {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+/** Repeated `--plugin` values accumulate. */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Adds `--plugin <package>` to a command: packages whose import registers families (or backends). */
+function withPlugins(command: Command): Command {
+  return command.option('--plugin <package>', 'import a package that registers model families (repeatable; also read from package.json "mlp-blocks".plugins)', collect, []);
+}
+
+/** Loads the plugins of the nearest package.json and of `--plugin`, before anything reads the registry. */
+async function usePlugins(opts: { plugin?: string[] }): Promise<void> {
+  const cwd = process.cwd();
+  await loadPlugins([...manifestPlugins(cwd), ...(opts.plugin ?? []).map((name) => ({ name, from: '--plugin' }))], cwd);
+}
+
 /** The `mlp-blocks` command line as a commander program (exit is overridden; see runCli). */
 export function createProgram(options: CliOptions = {}): Command {
   const loadData = options.loadData ?? builtinLoader;
@@ -56,27 +80,51 @@ export function createProgram(options: CliOptions = {}): Command {
     .description('Train, sweep and inspect the mlp-blocks MLP models for TensorFlow.js')
     .exitOverride();
 
-  program
+  withPlugins(program
     .command('info')
     .description('print versions, which backends are usable here (and why not), the chosen one, blocks and models')
-    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'auto')
-    .option('--json', 'print JSON for machines')
-    .action(async (opts: { backend: BackendName; json?: boolean }) => {
+    .option('--backend <name>', backendHelp(), 'auto')
+    .option('--json', 'print JSON for machines'))
+    .action(async (opts: { backend: BackendName; json?: boolean; plugin: string[] }) => {
+      await usePlugins(opts);
+      checkBackend(opts.backend);
       const info = await collectInfo(opts.backend);
       process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatInfo(info)}\n`);
     });
 
-  program
+  withPlugins(program
     .command('params')
-    .description('count the parameters of a model spec (trainable, non-trainable, total)')
-    .requiredOption('--spec <json-or-file>', 'model spec as inline JSON or a JSON file, e.g. {"model":"hourglass",...}')
-    .option('--json', 'print {"trainable","nonTrainable","total"} as JSON')
-    .action((opts: { spec: string; json?: boolean }) => {
+    .description('count the parameters of a model spec or preset (trainable, non-trainable, total)')
+    .requiredOption('--spec <preset-json-or-file>', 'a preset (mixer_s16, …), a model spec as inline JSON or a JSON file, e.g. {"model":"hourglass",...}')
+    .option('--json', 'print {"trainable","nonTrainable","total"} as JSON'))
+    .action(async (opts: { spec: string; json?: boolean; plugin: string[] }) => {
+      await usePlugins(opts);
       const { method, ...counts } = paramsOfSpec(opts.spec);
       const fmt = (n: number) => n.toLocaleString('en-US');
       process.stdout.write(opts.json
         ? `${JSON.stringify(counts)}\n`
         : `trainable      ${fmt(counts.trainable)}\nnon-trainable  ${fmt(counts.nonTrainable)}\ntotal          ${fmt(counts.total)}\n(${method})\n`);
+    });
+
+  withPlugins(program
+    .command('models')
+    .description('list every model name: the registered families and their presets (what --model, specs and createModel take)')
+    .option('--json', 'print JSON for machines'))
+    .action(async (opts: { json?: boolean; plugin: string[] }) => {
+      await usePlugins(opts);
+      const names = listModelNames();
+      const width = Math.max(...names.map((m) => m.name.length));
+      process.stdout.write(opts.json ? `${JSON.stringify(names, null, 2)}\n`
+        : `${names.map((m) => `${m.name.padEnd(width)}  ${m.kind === 'family' ? `family  ${m.packageName}` : `preset  of ${m.family}`}  ${m.description}`).join('\n')}\n`);
+    });
+
+  withPlugins(program
+    .command('schema')
+    .description('print the JSON Schema of model specs (or, with --grid, of grid files) for the registered families')
+    .option('--grid', 'the schema of grid files instead of model specs'))
+    .action(async (opts: { grid?: boolean; plugin: string[] }) => {
+      await usePlugins(opts);
+      process.stdout.write(`${JSON.stringify(opts.grid ? gridSchema() : modelSpecSchema(), null, 2)}\n`);
     });
 
   const data = program.command('data').description('look at data sets and data files');
@@ -88,7 +136,7 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--json', 'print JSON for machines')
     .action((target: string, opts: { json?: boolean; dataDir?: string }) => inspectCommand(target, opts));
 
-  program
+  withPlugins(program
     .command('train')
     .description('train one model with AdamW, checkpointing in --out; the result is appended to --out/results.jsonl')
     .addOption(new Option('--task <name>', 'denoise | superres | genclass | classify').argParser(oneOf('--task', TASKS)).makeOptionMandatory())
@@ -97,7 +145,7 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--epochs <n>', 'training epochs', positiveInt('--epochs'), 1)
     .option('--batch-size <n>', 'examples per step', positiveInt('--batch-size'), 128)
     .option('--lr <rate>', 'peak learning rate', positiveNumber('--lr'), 1e-3)
-    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
+    .option('--backend <name>', backendHelp(), 'wasm')
     .option('--seed <n>', 'seeds initial weights, shuffling and dropout', seed('--seed'), 0)
     .requiredOption('--out <dir>', 'run directory: checkpoint, best model, samples, results.jsonl')
     .option('--resume', 'continue the unfinished run in --out from its last checkpoint')
@@ -110,13 +158,14 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (auto: a bar on a terminal)`, oneOf('--progress', PROGRESS_MODES), 'auto')
     .option('--sigma <std>', 'denoising noise standard deviation (default 0.25, the paper\'s)', nonNegativeNumber('--sigma'))
     .option('--limit <n>', 'train on the first n training examples only, for quick runs (eval and test stay whole)', positiveInt('--limit'))
-    .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)')
-    .action(async (opts: TrainArgs & { backend: BackendName }) => {
+    .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)'))
+    .action(async (opts: TrainArgs & { backend: BackendName; plugin: string[] }) => {
+      await usePlugins(opts);
       await useBackend(opts.backend);
       await trainCommand(opts, loadData);
     });
 
-  program
+  withPlugins(program
     .command('sweep')
     .description('train every model spec × learning rate × seed of a grid file; one line per finished trial in --out/results.jsonl')
     .requiredOption('--grid <file>', 'grid JSON: {"task","dataset","epochs","batchSize","models"|"spaces","lrs","seeds","maxParams"?}')
@@ -124,12 +173,13 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--resume', 'skip finished trials and continue the one in flight from its checkpoint')
     .option('--shard <k/n>', 'run only shard k of n (k is 0-based): every n-th trial starting at k', shardOption)
     .option('--max-params <n>', 'keep only models with at most this many trainable parameters', positiveInt('--max-params'))
-    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
+    .option('--backend <name>', backendHelp(), 'wasm')
     .option('--keep-models', 'keep each trial\'s best model under trials/<id>/model')
     .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)')
     .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (per trial)`, oneOf('--progress', PROGRESS_MODES), 'none')
-    .option('--json', 'print a JSON summary')
-    .action(async (opts: { grid: string; out: string; resume?: boolean; shard?: Shard; maxParams?: number; backend: BackendName; keepModels?: boolean; dataDir?: string; progress: 'none'; json?: boolean }) => {
+    .option('--json', 'print a JSON summary'))
+    .action(async (opts: { grid: string; out: string; resume?: boolean; shard?: Shard; maxParams?: number; backend: BackendName; keepModels?: boolean; dataDir?: string; progress: 'none'; json?: boolean; plugin: string[] }) => {
+      await usePlugins(opts);
       const grid = readGrid(opts.grid);
       const shard = opts.shard ?? null;
       await useBackend(opts.backend);
@@ -169,7 +219,7 @@ export function createProgram(options: CliOptions = {}): Command {
         : `report of ${files.trials} trials (${files.families.join(', ')}):\n  ${[files.markdown, files.svg, files.png].filter(Boolean).join('\n  ')}\n`);
     });
 
-  program
+  withPlugins(program
     .command('bench')
     .description('training samples/s of a model spec on a backend: the fit step on a fixed random batch, median of timed windows after warm-up')
     .requiredOption('--model <preset-or-spec>', 'a preset or a JSON spec (inputDim/outputDim default to --input-dim/--output-dim)')
@@ -179,9 +229,10 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--steps <n>', 'steps per timed window', positiveInt('--steps'), 10)
     .option('--warmup <n>', 'untimed steps first', nonNegativeInt('--warmup'), 3)
     .option('--windows <n>', 'timed windows (the median is reported)', positiveInt('--windows'), 5)
-    .option('--backend <name>', `tfjs backend (${BACKENDS.join(', ')})`, backendOption, 'wasm')
-    .option('--json', 'print JSON for machines')
-    .action(async (opts: { model: string; inputDim: number; outputDim: number; batchSize: number; steps: number; warmup: number; windows: number; backend: BackendName; json?: boolean }) => {
+    .option('--backend <name>', backendHelp(), 'wasm')
+    .option('--json', 'print JSON for machines'))
+    .action(async (opts: { model: string; inputDim: number; outputDim: number; batchSize: number; steps: number; warmup: number; windows: number; backend: BackendName; json?: boolean; plugin: string[] }) => {
+      await usePlugins(opts);
       await useBackend(opts.backend);
       const r = await benchSpec(opts.model, opts);
       process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : `${formatBench(r)}\n`);
@@ -190,8 +241,22 @@ export function createProgram(options: CliOptions = {}): Command {
   return program;
 }
 
+/**
+ * Imports the optional backend packages this application uses when they are installed: `@mlp-blocks/backend-blas`
+ * registers the `blas` backend (its addon is only loaded when blas is asked for).
+ */
+export async function loadOptionalBackends(): Promise<void> {
+  try {
+    await import('@mlp-blocks/backend-blas');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' || !String((e as Error).message).includes('@mlp-blocks/backend-blas')) throw e;
+  }
+}
+
 /** Runs the `mlp-blocks` command line; `argv` as in process.argv. Resolves to the exit code. */
 export async function runCli(argv: string[], options: CliOptions = {}): Promise<number> {
+  await loadOptionalBackends();
   const program = createProgram(options);
   try {
     await program.parseAsync(argv);
@@ -202,7 +267,9 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
     process.stderr.write(`mlp-blocks: ${(e as Error).message.split('\n')[0]}\n`);
     return 1;
   } finally {
-    // The wasm backend keeps worker handles alive; dispose so the process can exit.
-    if (tf.findBackend('wasm')) tf.removeBackend('wasm');
+    // The wasm-based backends keep worker handles alive; dispose the started ones so the process can exit
+    // (tf.findBackend would start one that was never used: read the engine's table of started backends).
+    const started = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+    for (const name of ['wasm', 'blas']) if (started[name]) tf.removeBackend(name);
   }
 }

@@ -1,11 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProgressMode } from '../fit/progress.js';
-import { appendLineDurable } from '../io/files.js';
-import { fillSpec, resolveModelArg, specParams } from '../run/spec.js';
+import { appendLineDurable, type ProgressMode, type ScheduleKind } from '@mlp-blocks/train';
+import { fillSpec, resolveModelArg, trialParams } from '../run/spec.js';
 import type { DataLoader, TaskName } from '../run/tasks.js';
 import { type TrialConfig, type TrialRecord, runTrial, trialId } from '../run/trial.js';
-import type { ScheduleKind } from '../schedules.js';
 import { latestById, readResults } from '../sweep/results.js';
 import { RESULTS } from '../sweep/sweep.js';
 import { readSpec } from './spec.js';
@@ -66,7 +64,7 @@ export async function trainCommand(a: TrainArgs, loadData: DataLoader): Promise<
   try {
     const spec = fillSpec(rawSpec, splits, a.task);
     try {
-      specParams(spec);
+      trialParams(spec);
     } catch (e) {
       throw new Error(`--model: ${(e as Error).message}`);
     }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { paretoFrontier } from '@mlp-blocks/hourglass';
-import { writeFileAtomic } from '../io/files.js';
+import { paretoFrontier } from '@mlp-blocks/core';
+import { writeFileAtomic } from '@mlp-blocks/train';
 import { readSamples } from '../run/samples.js';
 import type { TrialRecord } from '../run/trial.js';
 import { latestById, readResults } from '../sweep/results.js';

@@ -1,31 +1,26 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ConfigError, type ModelSpec, buildFromSpec } from '@mlp-blocks/core';
+import { ConfigError, type FamilyDescriptor, type ModelSpec, buildModel as buildFamilyModel, familyOf } from '@mlp-blocks/core';
 
-/**
- * Model families that take images [height, width, channels] rather than flat vectors, and the name each
- * gives its channel-count option. The CLI's data sets hand out flattened images; these models get an
- * input adapter (reshape, and channel-last permute for CHW data) in front.
- */
-const IMAGE_MODELS: Record<string, { channels: string }> = {
-  gmlp: { channels: 'channels' },
-  mixer: { channels: 'inputChannels' },
-  resmlp: { channels: 'inputChannels' },
-};
-
-/** Keys the train package adds to an image model's spec; the model builder never sees them. */
+/** Keys the CLI adds to an image model's spec for its input adapter; the family never sees them. */
 const ADAPTER_KEYS = ['inputDim', 'inputLayout'] as const;
 
 /** True when the spec's family takes images. */
 export function isImageModel(spec: ModelSpec): boolean {
-  return Object.hasOwn(IMAGE_MODELS, spec.model);
+  return familyOf(spec).inputKind === 'image';
+}
+
+/** True when the spec gives `option`, under its name or an old name the family still accepts. */
+function gives(spec: ModelSpec, family: FamilyDescriptor, option: string): boolean {
+  if (spec[option] !== undefined) return true;
+  return Object.entries(family.renames ?? {}).some(([old, now]) => now === option && spec[old] !== undefined);
 }
 
 /**
- * Completes an image model's spec from the data: image size, channels and class count (unless the spec set
- * them), plus `inputDim` and `inputLayout` for the adapter.
+ * Completes an image model's spec from the data: `imageSize`, `inputChannels` and `numClasses` (the option names
+ * every image family uses; unless the spec set them), plus `inputDim` and `inputLayout` for the adapter.
  */
 export function fillImageSpec(
-  spec: ModelSpec, inputDim: number, numClasses: number, imageShape: [number, number, number] | undefined, layout: 'chw' | 'hwc',
+  spec: ModelSpec, family: FamilyDescriptor, inputDim: number, numClasses: number, imageShape: [number, number, number] | undefined, layout: 'chw' | 'hwc',
 ): ModelSpec {
   if (!imageShape) {
     throw new ConfigError('train', '--model', 'a flat model for a data set without an image shape', spec.model,
@@ -36,15 +31,14 @@ export function fillImageSpec(
     throw new ConfigError('train', '--model', `images of ${h}×${w}×${c} = ${h * w * c} values`, inputDim,
       `--model: the data's image shape ${h}×${w}×${c} does not match its ${inputDim} input values`);
   }
-  const channelKey = IMAGE_MODELS[spec.model]!.channels;
   const out: ModelSpec = { ...spec, inputDim, inputLayout: layout };
-  if (out['imageSize'] === undefined) out['imageSize'] = [h, w];
-  if (out[channelKey] === undefined) out[channelKey] = c;
-  if (out['numClasses'] === undefined) out['numClasses'] = numClasses;
+  if (!gives(spec, family, 'imageSize')) out['imageSize'] = [h, w];
+  if (!gives(spec, family, 'inputChannels')) out['inputChannels'] = c;
+  if (!gives(spec, family, 'numClasses')) out['numClasses'] = numClasses;
   return out;
 }
 
-/** The spec the model package itself accepts: an image model's adapter keys removed, any other spec as is. */
+/** The spec the family itself accepts: an image model's adapter keys removed, any other spec as is. */
 export function builderSpec(spec: ModelSpec): ModelSpec {
   if (!isImageModel(spec)) return spec;
   const out: ModelSpec = { ...spec };
@@ -52,15 +46,23 @@ export function builderSpec(spec: ModelSpec): ModelSpec {
   return out;
 }
 
+/** The channel count an image spec ends up with (its own, an old name's, or its preset's). */
+function channelsOf(spec: ModelSpec): number {
+  const { family, options } = familyOf(spec);
+  if (typeof options['inputChannels'] === 'number') return options['inputChannels'];
+  const old = Object.entries(family.renames ?? {}).find(([o, now]) => now === 'inputChannels' && typeof options[o] === 'number');
+  return old ? (options[old[0]] as number) : 3;
+}
+
 /**
  * Builds a spec's model. An image model with `inputDim` gets a flat input: reshape to the stored layout,
  * then (CHW data with more than one channel) a permute to the channel-last images the model takes.
  */
 export function buildModel(spec: ModelSpec): tfl.LayersModel {
-  if (!isImageModel(spec) || spec['inputDim'] === undefined) return buildFromSpec(builderSpec(spec)) as tfl.LayersModel;
-  const inner = buildFromSpec(builderSpec(spec)) as tfl.LayersModel;
+  if (!isImageModel(spec) || spec['inputDim'] === undefined) return buildFamilyModel(builderSpec(spec));
+  const inner = buildFamilyModel(builderSpec(spec));
   const [h, w] = spec['imageSize'] as [number, number];
-  const c = spec[IMAGE_MODELS[spec.model]!.channels] as number;
+  const c = channelsOf(spec);
   const chw = spec['inputLayout'] !== 'hwc' && c > 1;
   const input = tfl.input({ shape: [spec['inputDim'] as number], name: 'pixels' });
   let images = tfl.layers.reshape({ name: 'to_image', targetShape: chw ? [c, h, w] : [h, w, c] }).apply(input) as tfl.SymbolicTensor;

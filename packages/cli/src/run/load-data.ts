@@ -1,5 +1,5 @@
 import { DatasetUnavailableError, loadTask, FACTS, datasetId, type LoadTaskOptions } from '@mlp-blocks/datasets';
-import type { FitData } from '../data.js';
+import type { FitData } from '@mlp-blocks/train';
 import { syntheticTask } from './synthetic.js';
 import type { DataLoader, DataRequest, TaskSplits } from './tasks.js';
 

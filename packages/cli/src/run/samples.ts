@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { FitData } from '../data.js';
-import { writeFileAtomic } from '../io/files.js';
+import { type FitData, writeFileAtomic } from '@mlp-blocks/train';
 import type { TaskSplits } from './tasks.js';
 
 /** A few examples with the model's outputs, stored beside a run for the report's picture. */

@@ -1,30 +1,26 @@
 import { createHash } from 'node:crypto';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { ConfigError, type ModelSpec, buildFromSpec, countParams, getModelBuilder, parseSpec } from '@mlp-blocks/core';
-import { builderSpec, fillImageSpec, isImageModel } from './image-models.js';
+import { ConfigError, type ModelSpec, type ParamCounts, familyOf, findPreset, listFamilies, listModels, parseSpec, specParams as familyParams } from '@mlp-blocks/core';
+import { builderSpec, fillImageSpec } from './image-models.js';
 import type { TaskName, TaskSplits } from './tasks.js';
-
-/**
- * Named model presets for `--model`; input and output sizes come from the data. `*-mnist` are the
- * paper's MNIST shapes (the hourglass one is its 1,953,080-parameter network); `*-tiny` train in seconds.
- */
-export const PRESETS: Record<string, Record<string, unknown> & { model: string }> = {
-  'hourglass-mnist': { model: 'hourglass', width: 785, bottleneck: 115, depth: 4, lift: 'trainable' },
-  'hourglass-fixed': { model: 'hourglass', width: 1150, bottleneck: 115, depth: 10, lift: 'fixed' },
-  'conventional-mnist': { model: 'conventional', hidden: 1150, depth: 2 },
-  'hourglass-tiny': { model: 'hourglass', width: 96, bottleneck: 16, depth: 2, lift: 'trainable' },
-  'conventional-tiny': { model: 'conventional', hidden: 128, depth: 2 },
-};
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** A `--model` value: a preset name, inline JSON, or (via readSpec) a JSON file's contents. */
+/**
+ * A `--model` value: the name of a family (its defaults) or of a preset of any registered family (`hourglass-mnist`
+ * and `hourglass_mnist` alike),
+ * inline JSON, or (via readSpec) a JSON file's contents. A preset becomes its family's spec with the preset's
+ * options written out, so results record exactly what was trained.
+ */
 export function resolveModelArg(value: string): ModelSpec {
   const trimmed = value.trim();
   if (!trimmed.startsWith('{')) {
-    const preset = PRESETS[trimmed];
-    if (!preset) throw new ConfigError('train', '--model', `a preset (${Object.keys(PRESETS).join(', ')}) or a JSON spec`, value, `--model: unknown preset "${value}"; presets: ${Object.keys(PRESETS).join(', ')}, or give a JSON spec such as {"model":"hourglass",...}`);
-    return { ...preset };
+    if (listFamilies().some((f) => f.name === trimmed)) return { model: trimmed }; // a family with its defaults
+    const preset = findPreset(trimmed);
+    if (!preset) {
+      throw new ConfigError('train', '--model', 'a preset or a JSON spec', value,
+        `--model: unknown preset "${value}"; presets and families: ${listModels().join(', ')}, or give a JSON spec such as {"model":"hourglass",...}`);
+    }
+    return { model: preset.family, ...(preset.preset.options as Record<string, unknown>) };
   }
   const spec = parseSpec(trimmed);
   if (!('model' in spec)) throw new ConfigError('train', '--model', 'a whole-model spec with a "model" key', spec);
@@ -32,17 +28,23 @@ export function resolveModelArg(value: string): ModelSpec {
 }
 
 /**
- * Completes a spec from the data: inputDim and outputDim from the example shapes, and linear outputs
- * (logits) for classification unless the spec chose an output activation. Image models (gMLP, Mixer,
- * ResMLP) get the image size, channels and class count instead, and an input adapter from flat vectors.
+ * Completes a spec from the data, by the input kind its family declares: a flat family gets inputDim and
+ * outputDim from the example shapes (and linear outputs, i.e. logits, for classification unless the spec chose an
+ * output activation); an image family gets the image size, channels and class count, and an input adapter from
+ * the flat vectors the data sets hand out. A sequence family cannot take these data sets.
  */
 export function fillSpec(spec: ModelSpec, splits: Pick<TaskSplits, 'train' | 'imageShape' | 'layout'>, task: TaskName): ModelSpec {
-  if (isImageModel(spec)) {
+  const { family, inputKind } = familyOf(spec);
+  if (inputKind === 'image') {
     if (task !== 'classify') {
-      throw new ConfigError('train', '--model', 'a flat model (hourglass, conventional) for this task', spec.model,
-        `--model: ${spec.model} is an image classifier; --task ${task} needs a flat model (hourglass, conventional)`);
+      throw new ConfigError('train', '--model', 'a flat model for this task', spec.model,
+        `--model: ${spec.model} is an image classifier; --task ${task} needs a flat model (${flatFamilies().join(', ')})`);
     }
-    return fillImageSpec(spec, product(splits.train.inputShape), product(splits.train.targetShape), splits.imageShape, splits.layout ?? 'chw');
+    return fillImageSpec(spec, family, product(splits.train.inputShape), product(splits.train.targetShape), splits.imageShape, splits.layout ?? 'chw');
+  }
+  if (inputKind === 'sequence') {
+    throw new ConfigError('train', '--model', 'a flat or image model', spec.model,
+      `--model: ${spec.model} takes sequences, but the CLI's data sets are vectors and images; use a flat (${flatFamilies().join(', ')}) or image model`);
   }
   const out: ModelSpec = { ...spec };
   if (out['inputDim'] === undefined) out['inputDim'] = product(splits.train.inputShape);
@@ -51,14 +53,21 @@ export function fillSpec(spec: ModelSpec, splits: Pick<TaskSplits, 'train' | 'im
   return out;
 }
 
-/** Trainable / non-trainable counts of a spec: closed form when the model package has one, else by building. */
-export function specParams(spec: ModelSpec): { trainable: number; nonTrainable: number; total: number } {
-  const builder = getModelBuilder(spec.model);
-  if (builder.countParams) return builder.countParams(builderSpec(spec));
-  const model = buildFromSpec(builderSpec(spec)) as tfl.LayersModel;
-  const counts = countParams(model);
-  model.dispose();
-  return counts;
+/** The registered families that take flat vectors (for error messages). */
+function flatFamilies(): string[] {
+  return listModels().filter((name) => {
+    try {
+      const f = familyOf({ model: name });
+      return f.family.name === name && f.inputKind === 'flat';
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Trainable / non-trainable counts of a filled spec, in the family's closed form (nothing is built). */
+export function trialParams(spec: ModelSpec): ParamCounts {
+  return familyParams(builderSpec(spec));
 }
 
 /** JSON with object keys sorted at every level, so equal specs hash equally. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom, mix32 } from '@mlp-blocks/core';
-import type { FitData } from '../data.js';
+import type { FitData } from '@mlp-blocks/train';
 import type { TaskName, TaskSplits } from './tasks.js';
 
 const SIDE = 8;

@@ -1,4 +1,4 @@
-import type { FitData } from '../data.js';
+import type { FitData } from '@mlp-blocks/train';
 
 /** The tasks of the Hourglass paper plus plain classification. */
 export const TASKS = ['denoise', 'superres', 'genclass', 'classify'] as const;

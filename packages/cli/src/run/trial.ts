@@ -3,13 +3,7 @@ import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ModelSpec, countParams } from '@mlp-blocks/core';
 import { fileSystem } from '@mlp-blocks/core/node';
-import type { FitData } from '../data.js';
-import { fit } from '../fit/fit.js';
-import { evaluate } from '../fit/evaluate.js';
-import type { ProgressMode } from '../fit/progress.js';
-import { withSeededRandom } from '../fit/seeded.js';
-import { writeFileAtomic } from '../io/files.js';
-import type { ScheduleKind } from '../schedules.js';
+import { evaluate, fit, type FitData, type ProgressMode, type ScheduleKind, withSeededRandom, writeFileAtomic } from '@mlp-blocks/train';
 import { buildModel } from './image-models.js';
 import { writeSamples } from './samples.js';
 import { hashOf } from './spec.js';
@@ -55,6 +49,11 @@ export interface TrialRecord {
   seconds: number;
   /** Directory of the run's files (samples, model), relative to the results file. */
   dir: string;
+  /**
+   * Per epoch (numbered as `bestEpoch`): mean training loss, eval loss and eval metric. Records written before
+   * this field existed have none.
+   */
+  history?: Array<{ epoch: number; loss: number; evalLoss: number | null; evalMetric: number | null }>;
 }
 
 /** The stable id of a trial: its family and a hash of its whole configuration. */
@@ -111,6 +110,7 @@ export async function runTrial(config: TrialConfig, splits: TaskSplits, o: RunTr
       testLoss: test?.loss ?? null, testMetric: test?.metric ?? null, bestEpoch: result.best?.epoch ?? null,
       epochsRun: result.epochsRun, steps: result.steps, stoppedEarly: result.stoppedEarly, seconds: round(result.seconds, 3),
       dir: o.relativeDir,
+      history: result.history.map((h) => ({ epoch: h.epoch, loss: h.loss, evalLoss: h.evalLoss, evalMetric: h.evalMetric })),
     };
     writeFileAtomic(path.join(o.dir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`);
     if (o.dropCheckpoint) fs.rmSync(path.join(o.dir, 'checkpoint.ckpt'), { force: true });

@@ -1,36 +1,10 @@
 import * as fs from 'node:fs';
 import { ConfigError, type ModelSpec } from '@mlp-blocks/core';
-import { SCHEDULES, type ScheduleKind } from '../schedules.js';
-import { fillSpec, hashOf, specParams } from '../run/spec.js';
-import { TASKS, type TaskName, type TaskSplits } from '../run/tasks.js';
+import * as v from 'valibot';
+import { SCHEDULES } from '@mlp-blocks/train';
+import { fillSpec, hashOf, trialParams } from '../run/spec.js';
+import { DATASETS, TASKS, type TaskName, type TaskSplits } from '../run/tasks.js';
 import { type TrialConfig, trialId } from '../run/trial.js';
-
-/**
- * A sweep grid file: model specs (listed, or spaces whose array values are alternatives) × learning rates
- * × seeds, trained with the same task, data and budget; `maxParams` drops larger models.
- */
-export interface Grid {
-  task: TaskName;
-  dataset: string;
-  epochs: number;
-  batchSize: number;
-  lrs: number[];
-  seeds: number[];
-  /** Complete specs (inputDim / outputDim may be left out: they come from the data). */
-  models?: Array<Record<string, unknown>>;
-  /** Specs whose array-valued keys are expanded as a product (wrap a per-block list in another list). */
-  spaces?: Array<Record<string, unknown>>;
-  /** Keep only models with at most this many trainable parameters. */
-  maxParams?: number;
-  schedule?: ScheduleKind;
-  warmupSteps?: number;
-  weightDecay?: number;
-  patience?: number;
-  /** Denoising noise standard deviation (default 0.25). */
-  sigma?: number;
-  /** Train every trial on the first `limit` training examples only (a reduced protocol for quick sweeps). */
-  limit?: number;
-}
 
 /** A trial of a sweep: its position in the grid's order, id and configuration. */
 export interface PlannedTrial {
@@ -40,7 +14,48 @@ export interface PlannedTrial {
   trainable: number;
 }
 
-const KEYS = ['task', 'dataset', 'epochs', 'batchSize', 'lrs', 'seeds', 'models', 'spaces', 'maxParams', 'schedule', 'warmupSteps', 'weightDecay', 'patience', 'sigma', 'limit', '$comment'];
+/** A model spec in a grid: `{"model": ...}` with its options (inputDim / outputDim may come from the data). */
+const specEntry = v.custom<Record<string, unknown>>(
+  (x) => x != null && typeof x === 'object' && !Array.isArray(x) && typeof (x as Record<string, unknown>)['model'] === 'string',
+  'a non-empty list of {"model": ...} specs',
+);
+const specList = (doc: string) => v.optional(v.pipe(v.array(specEntry, 'a non-empty list of {"model": ...} specs'),
+  v.minLength(1, 'a non-empty list of {"model": ...} specs'), v.description(doc)));
+const positiveInt = (doc: string) => v.pipe(v.number('a positive integer'), v.safeInteger('a positive integer'), v.minValue(1, 'a positive integer'), v.description(doc));
+const nonNegativeInt = (doc: string) => v.pipe(v.number('a non-negative integer'), v.safeInteger('a non-negative integer'), v.minValue(0, 'a non-negative integer'), v.description(doc));
+const nonNegative = (doc: string) => v.pipe(v.number('a non-negative number'), v.finite('a non-negative number'), v.minValue(0, 'a non-negative number'), v.description(doc));
+
+const LRS = 'a non-empty list of positive numbers';
+const SEEDS = 'a non-empty list of 32-bit seeds';
+
+/** Every key of a grid file, declared once: its check and doc (also the source of the grid's JSON Schema). */
+export const GRID_OPTIONS = v.object({
+  $schema: v.optional(v.pipe(v.string('a string'), v.description('The JSON Schema of grid files, for editors (ignored).'))),
+  $comment: v.optional(v.pipe(v.string('a string'), v.description('Free text: what the grid is for.'))),
+  task: v.pipe(v.picklist(TASKS, `one of ${TASKS.join(', ')}`), v.description('The task every trial trains.')),
+  dataset: v.pipe(v.string('a data set name'), v.minLength(1, 'a data set name'), v.description(`The data set: ${DATASETS.join(', ')}.`)),
+  epochs: positiveInt('Training epochs of every trial.'),
+  batchSize: positiveInt('Examples per step.'),
+  lrs: v.pipe(v.array(v.pipe(v.number(LRS), v.finite(LRS), v.gtValue(0, LRS)), LRS),
+    v.minLength(1, LRS), v.description('Peak learning rates; every spec is trained with each.')),
+  seeds: v.pipe(v.array(v.pipe(v.number(SEEDS), v.safeInteger(SEEDS), v.minValue(0, SEEDS), v.maxValue(0xffffffff, SEEDS)), SEEDS),
+    v.minLength(1, SEEDS), v.description('Seeds; every spec and rate is trained with each.')),
+  models: specList('Complete specs (inputDim / outputDim may be left out: they come from the data).'),
+  spaces: specList('Specs whose array-valued keys are alternatives, expanded as a product (wrap a per-block list in another list).'),
+  maxParams: v.optional(positiveInt('Keep only models with at most this many trainable parameters (closed form, before building).')),
+  schedule: v.optional(v.pipe(v.picklist(SCHEDULES, `one of ${SCHEDULES.join(', ')}`), v.description('Learning-rate schedule (default linear decay to 0).'))),
+  warmupSteps: v.optional(nonNegativeInt('Linear warm-up steps.')),
+  weightDecay: v.optional(nonNegative('AdamW decoupled weight decay (default 0.01).')),
+  patience: v.optional(nonNegativeInt('Early stop after this many epochs without eval improvement (0: never).')),
+  sigma: v.optional(nonNegative('Denoising noise standard deviation (default 0.25, the paper\'s).')),
+  limit: v.optional(positiveInt('Train every trial on the first N training examples only (a reduced protocol); eval and test stay whole.')),
+});
+
+/**
+ * A sweep grid file: model specs (listed, or spaces whose array values are alternatives) × learning rates
+ * × seeds, trained with the same task, data and budget; `maxParams` drops larger models. See GRID_OPTIONS.
+ */
+export type Grid = v.InferOutput<typeof GRID_OPTIONS>;
 
 /** Reads and validates a grid file; errors name the file and the key. */
 export function readGrid(file: string): Grid {
@@ -53,41 +68,22 @@ export function readGrid(file: string): Grid {
   return checkGrid(raw, `--grid ${file}`);
 }
 
-/** Validates a grid object. `owner` prefixes every error. */
+/** Validates a grid object. `owner` prefixes every error: `<owner>: "<key>" must be <what>, received <value>`. */
 export function checkGrid(raw: unknown, owner = 'grid'): Grid {
-  const describeValue = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
+  const describeValue = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value));
   const fail = (key: string, expected: string, value: unknown): never => {
     throw new ConfigError(owner, key, expected, value, `${owner}: "${key}" must be ${expected}, received ${describeValue(value)}`);
   };
   if (raw == null || typeof raw !== 'object' || Array.isArray(raw)) fail('grid', 'a JSON object', raw);
   const g = raw as Record<string, unknown>;
-  for (const key of Object.keys(g)) if (!KEYS.includes(key)) fail(key, `a known key (${KEYS.filter((k) => k !== '$comment').join(', ')})`, g[key]);
-  if (!(TASKS as readonly string[]).includes(g['task'] as string)) fail('task', `one of ${TASKS.join(', ')}`, g['task']);
-  if (typeof g['dataset'] !== 'string' || g['dataset'] === '') fail('dataset', 'a data set name', g['dataset']);
-  const posInt = (k: string, optional = false) => {
-    if (optional && g[k] === undefined) return;
-    if (!Number.isInteger(g[k]) || (g[k] as number) <= 0) fail(k, 'a positive integer', g[k]);
-  };
-  posInt('epochs');
-  posInt('batchSize');
-  posInt('maxParams', true);
-  posInt('limit', true);
-  if (g['sigma'] !== undefined && !(typeof g['sigma'] === 'number' && Number.isFinite(g['sigma']) && g['sigma'] >= 0)) fail('sigma', 'a non-negative number', g['sigma']);
-  if (g['warmupSteps'] !== undefined && (!Number.isInteger(g['warmupSteps']) || (g['warmupSteps'] as number) < 0)) fail('warmupSteps', 'a non-negative integer', g['warmupSteps']);
-  if (g['patience'] !== undefined && (!Number.isInteger(g['patience']) || (g['patience'] as number) < 0)) fail('patience', 'a non-negative integer', g['patience']);
-  if (g['weightDecay'] !== undefined && !(typeof g['weightDecay'] === 'number' && g['weightDecay'] >= 0)) fail('weightDecay', 'a non-negative number', g['weightDecay']);
-  if (g['schedule'] !== undefined && !(SCHEDULES as readonly string[]).includes(g['schedule'] as string)) fail('schedule', `one of ${SCHEDULES.join(', ')}`, g['schedule']);
-  const list = (k: string, ok: (v: unknown) => boolean, expected: string) => {
-    if (!Array.isArray(g[k]) || (g[k] as unknown[]).length === 0 || !(g[k] as unknown[]).every(ok)) fail(k, expected, g[k]);
-  };
-  list('lrs', (v) => typeof v === 'number' && Number.isFinite(v) && v > 0, 'a non-empty list of positive numbers');
-  list('seeds', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff, 'a non-empty list of 32-bit seeds');
-  const specs = (k: string) => {
-    if (g[k] === undefined) return;
-    list(k, (v) => v != null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>)['model'] === 'string', 'a non-empty list of {"model": ...} specs');
-  };
-  specs('models');
-  specs('spaces');
+  const keys = Object.keys(GRID_OPTIONS.entries);
+  for (const key of Object.keys(g)) if (!keys.includes(key)) fail(key, `a known key (${keys.filter((k) => !k.startsWith('$')).join(', ')})`, g[key]);
+  const result = v.safeParse(GRID_OPTIONS, g);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const key = String((issue.path?.[0] as { key?: unknown } | undefined)?.key ?? 'grid');
+    fail(key, issue.message, g[key]);
+  }
   if (g['models'] === undefined && g['spaces'] === undefined) fail('models', 'present (or "spaces")', undefined);
   return g as unknown as Grid;
 }
@@ -115,7 +111,7 @@ export function planTrials(grid: Grid, splits: Pick<TaskSplits, 'train' | 'image
     const spec = fillSpec(raw as ModelSpec, splits, grid.task);
     let trainable: number;
     try {
-      trainable = specParams(spec).trainable;
+      trainable = trialParams(spec).trainable;
     } catch (e) {
       throw new Error(`grid spec ${JSON.stringify(raw)}: ${(e as Error).message}`);
     }

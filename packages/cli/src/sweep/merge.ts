@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../io/files.js';
+import { writeFileAtomic } from '@mlp-blocks/train';
 import type { TrialRecord } from '../run/trial.js';
 import { latestById, readResults } from './results.js';
 import { MANIFEST, RESULTS, type SweepManifest } from './sweep.js';

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ProgressMode } from '../fit/progress.js';
-import { appendLineDurable, writeFileAtomic } from '../io/files.js';
+import { appendLineDurable, type ProgressMode, writeFileAtomic } from '@mlp-blocks/train';
 import { type TrialRecord, runTrial } from '../run/trial.js';
 import type { DataLoader } from '../run/tasks.js';
 import { type Grid, type PlannedTrial, type Shard, gridHash, planTrials, shardTrials } from './grid.js';

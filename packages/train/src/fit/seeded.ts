@@ -1,23 +1,7 @@
 import { SeededRandom, mix32 } from '@mlp-blocks/core';
 
-/**
- * Runs `fn` with `Math.random` drawing from a SeededRandom(seed), then restores it. tfjs seeds every
- * unseeded random op (weight initialisers, dropout masks) from Math.random, so building a model inside
- * this gives the same initial weights in every process. Only for synchronous code: an await inside would
- * let unrelated code see the seeded generator.
- */
-export function withSeededRandom<T>(seed: number, fn: () => T): T {
-  const rng = new SeededRandom(mix32(seed));
-  const original = Math.random;
-  Math.random = () => rng.next();
-  try {
-    const out = fn();
-    if (out instanceof Promise) throw new Error('withSeededRandom: fn must be synchronous');
-    return out;
-  } finally {
-    Math.random = original;
-  }
-}
+/** Moved to @mlp-blocks/core (model building uses it); re-exported here for existing imports. */
+export { withSeededRandom } from '@mlp-blocks/core';
 
 /** The seed for step `step` of a run seeded `seed`: decorrelated from neighbouring steps and seeds. */
 export function stepSeed(seed: number, step: number): number {

@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@mlp-blocks/core/backends/node';
+import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from '../index.js';
 
@@ -30,7 +30,7 @@ function run(fused: boolean, weightDecay: number, steps: number): Uint8Array[] {
 
 describe.each(['cpu', 'wasm'] as const)('AdamW fused update on %s', (backend) => {
   beforeAll(async () => {
-    await useBackend(backend);
+    expect(await tf.setBackend(backend)).toBe(true);
   });
 
   it.each([0.01, 0])('is bit-identical to the thirteen-kernel update over 12 steps (weight decay %s)', (wd) => {

@@ -4,13 +4,20 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
+import { buildModel } from '@mlp-blocks/core';
 import '@mlp-blocks/hourglass';
-import { buildSeeded, fit, syntheticTask } from '@mlp-blocks/train';
+import { arrayData, fit } from '@mlp-blocks/train';
 
 const [checkpoint, output, resume, pause] = process.argv.slice(2);
 await tf.setBackend('cpu');
-const splits = syntheticTask('denoise');
-const model = buildSeeded({ model: 'hourglass', inputDim: 64, outputDim: 64, width: 48, bottleneck: 8, depth: 2, lift: 'trainable', dropPath: 0.1 }, 7);
+// Noisy/clean pairs of 64 values with structure to learn (clean = sigmoid of a rank-4 product), seeded.
+const basis = tf.randomNormal([4, 64], 0, 1, 'float32', 5);
+const data = (n, seed) => {
+  const x = tf.sigmoid(tf.matMul(tf.randomNormal([n, 4], 0, 1, 'float32', seed), basis));
+  return arrayData(tf.clipByValue(tf.add(x, tf.randomNormal([n, 64], 0, 0.25, 'float32', seed + 1)), 0, 1), x, `toy${seed}`);
+};
+const splits = { train: data(512, 42), eval: data(128, 43) };
+const model = buildModel({ model: 'hourglass', inputDim: 64, outputDim: 64, width: 48, bottleneck: 8, depth: 2, lift: 'trainable', dropPath: 0.1 }, { seed: 7 });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const result = await fit(model, splits.train, {
   epochs: 3, batchSize: 32, lr: 3e-3, seed: 11, evalData: splits.eval, checkpoint, checkpointEvery: 5,

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
-import { type BackendReport, backendReport, useBackend } from '@mlp-blocks/core/backends';
+import { type BackendReport, backendReport, useBackend } from '@mlp-blocks/backends';
 import { hourglassMlp } from '@mlp-blocks/hourglass';
 
 setWasmPaths(new URL('./wasm/', location.href).href);

@@ -1,0 +1,30 @@
+import { loadAddon } from './addon.js';
+
+/** Options of {@link configureBlas}. */
+export interface BlasOptions {
+  /** OpenBLAS threads for the products (default: OpenBLAS's own choice, one per core or OPENBLAS_NUM_THREADS). */
+  threads?: number;
+}
+
+/** What runs the products. */
+export interface BlasInfo {
+  /** OpenBLAS's build line, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH … Haswell MAX_THREADS=64". */
+  config: string;
+  /** The CPU kernel set OpenBLAS chose. */
+  core: string;
+  threads: number;
+}
+
+/**
+ * Loads the addon and sets OpenBLAS's thread count; returns what runs the products. `useBackend('blas', { threads })`
+ * calls it; without `@mlp-blocks/backends`, call it and then `await tf.setBackend('blas')`. Throws
+ * `BlasUnavailableError` (naming the file and the fix) when the addon was not built.
+ */
+export function configureBlas(options: BlasOptions = {}): BlasInfo {
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new RangeError(`configureBlas: threads must be a positive integer, received ${String(options.threads)}`);
+  }
+  const addon = loadAddon();
+  if (options.threads !== undefined) addon.setThreads(options.threads);
+  return addon.describe();
+}
