@@ -15,7 +15,8 @@ import { check } from './check.mjs';
 await tf.setBackend('wasm');
 const installed = (await readdir('node_modules/@mlp-blocks')).sort().join();
 check(installed === 'core,train', `@mlp-blocks packages installed with train: ${installed}`);
-for (const heavy of ['vega', 'pngjs', 'commander', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-node']) {
+// (tfjs-backend-cpu arrives with the user's tfjs-backend-wasm, which depends on it.)
+for (const heavy of ['vega', 'pngjs', 'commander', '@valibot/to-json-schema', '@tensorflow/tfjs-node', '@mlp-blocks/backends']) {
   check(!existsSync(`node_modules/${heavy}`), `installing @mlp-blocks/train pulled ${heavy}`);
 }
 const x = tf.randomUniform([256, 16], 0, 1, 'float32', 1);
