@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs, or continues, issue 23's full-protocol sweeps (denoise-grid.json, then lift-grid.json, then lr-grid.json)
+# Runs, or continues, issue 23's full-protocol sweeps (denoise, lift, lr, superres, genclass: <name>-grid.json in turn)
 # as two shards, one per core: each shard is one process with one OpenBLAS thread, which keeps both cores busy
 # (a third of a training step is single-threaded kernels, so two threads in one process would idle a core).
 # Each shard works through the three grids in turn and resumes wherever it stopped. The shards' results.jsonl
@@ -20,7 +20,7 @@ mkdir -p "$here/shards"
 
 shard() {
   local k="$1" grid dir committed
-  for grid in denoise lift lr; do
+  for grid in denoise lift lr superres genclass; do
     dir="$runs/$grid-$k"
     committed="$here/shards/$grid-$k.jsonl"
     mkdir -p "$dir"
