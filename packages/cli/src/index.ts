@@ -12,7 +12,7 @@ export { checkGrid, expandSpace, gridHash, parseShard, planTrials, readGrid, sha
 export { MANIFEST, RESULTS, runSweep, type SweepManifest, type SweepOptions } from './sweep/sweep.js';
 export { mergeSweeps, type MergeResult } from './sweep/merge.js';
 export { latestById, readResults } from './sweep/results.js';
-export { writeReport, type ReportFiles } from './report/report.js';
+export { writeReport, type ReportFiles, type ReportOptions } from './report/report.js';
 export { paretoSvg, type PlotPoint } from './report/plot.js';
 export { GRID, gridSize, inferImageShape, samplesPng } from './report/png.js';
 export { GRID_OPTIONS } from './sweep/grid.js';

@@ -24,6 +24,17 @@ describe.skipIf(!existsSync(cli))('mlp-blocks bench', () => {
     for (const w of b.windows) expect(w).toBeGreaterThan(0);
   });
 
+  it('benches image families on batches of their own shapes, and names the backend it ran on (blas is its own)', () => {
+    for (const model of ['gmlp_mnist', '{"model":"mixer","imageSize":8,"patchSize":4,"inputChannels":1,"embedDim":8,"depth":1,"numClasses":3}']) {
+      const r = run('bench', '--model', model, '--batch-size', '4', '--steps', '1', '--warmup', '1', '--windows', '1', '--backend', 'blas', '--json');
+      expect(r.status, r.stderr).toBe(0);
+      const b = JSON.parse(r.stdout);
+      expect(b.backend).toBe('blas');
+      expect(b.spec).not.toHaveProperty('inputDim');
+      expect(b.samplesPerSecond).toBeGreaterThan(0);
+    }
+  });
+
   it('a spec that fails validation is one line naming --model', () => {
     const r = run('bench', '--model', '{"model":"hourglass","width":32,"bottleneck":0,"depth":2}', '--backend', 'cpu');
     expect(r.status).toBe(1);

@@ -29,6 +29,14 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     expect(Math.abs(JSON.parse(r.stdout).trainable / 5.87e6 - 1)).toBeLessThan(0.01);
   });
 
+  it('params takes the presets train takes, sizing a flat family from --input-dim / --output-dim (784 by default)', () => {
+    const mnist = run('params', '--spec', 'hourglass-mnist', '--json');
+    expect(mnist.status, mnist.stderr).toBe(0);
+    expect(JSON.parse(mnist.stdout).trainable).toBe(1_953_080);
+    const superres = run('params', '--spec', 'hourglass_mnist', '--input-dim', '196', '--json');
+    expect(JSON.parse(superres.stdout).trainable).toBe(196 * 785 + 785 * 784 + 4 * 2 * 785 * 115);
+  });
+
   it('params reads a spec file and counts the conventional network', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mlp-cli-'));
     const file = join(dir, 'spec.json');

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelSpec, familyOf } from '@mlp-blocks/core';
+import { type ModelSpec, familyOf, inputKindOf, resolveSpec } from '@mlp-blocks/core';
 import { AdamW, mse, trainStep } from '@mlp-blocks/train';
+import { builderSpec } from '../run/image-models.js';
 import { resolveModelArg, trialParams } from '../run/spec.js';
 import { buildSeeded } from '../run/trial.js';
 
@@ -48,7 +49,12 @@ export async function benchSpec(model: string, o: { inputDim: number; outputDim:
     const full = [o.batchSize, ...shape.slice(1).map((d) => d ?? 1)];
     return dtype === 'int32' ? tf.zeros(full, 'int32') : tf.randomUniform(full, 0, 1, 'float32', seed);
   };
-  const x = batchOf(net.inputs[0]!.shape, 1, net.inputs[0]!.dtype === 'int32' ? 'int32' : 'float32');
+  // An image family may leave height and width open in its input layer: take them from its resolved options.
+  const resolved = resolveSpec(builderSpec(spec));
+  const imageShape = inputKindOf(resolved) === 'image'
+    ? [null, ...(resolved.options['imageSize'] as [number, number]), resolved.options['inputChannels'] as number]
+    : net.inputs[0]!.shape;
+  const x = batchOf(imageShape, 1, net.inputs[0]!.dtype === 'int32' ? 'int32' : 'float32');
   const y = batchOf(net.outputs[0]!.shape, 2, 'float32');
   const optimizer = new AdamW({ learningRate: 1e-4 });
   try {

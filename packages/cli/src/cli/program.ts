@@ -96,10 +96,12 @@ export function createProgram(options: CliOptions = {}): Command {
     .command('params')
     .description('count the parameters of a model spec or preset (trainable, non-trainable, total)')
     .requiredOption('--spec <preset-json-or-file>', 'a preset (mixer_s16, …), a model spec as inline JSON or a JSON file, e.g. {"model":"hourglass",...}')
+    .option('--input-dim <n>', 'input size of a flat model whose spec has none (784: MNIST)', positiveInt('--input-dim'), 784)
+    .option('--output-dim <n>', 'output size of a flat model whose spec has none', positiveInt('--output-dim'), 784)
     .option('--json', 'print {"trainable","nonTrainable","total"} as JSON'))
-    .action(async (opts: { spec: string; json?: boolean; plugin: string[] }) => {
+    .action(async (opts: { spec: string; json?: boolean; plugin: string[]; inputDim: number; outputDim: number }) => {
       await usePlugins(opts);
-      const { method, ...counts } = paramsOfSpec(opts.spec);
+      const { method, ...counts } = paramsOfSpec(opts.spec, { inputDim: opts.inputDim, outputDim: opts.outputDim });
       const fmt = (n: number) => n.toLocaleString('en-US');
       process.stdout.write(opts.json
         ? `${JSON.stringify(counts)}\n`
@@ -211,10 +213,11 @@ export function createProgram(options: CliOptions = {}): Command {
     .description('write report.md, pareto.svg and samples.png for a sweep or train directory')
     .argument('<dir>', 'directory holding results.jsonl')
     .option('--out <dir>', 'where to write the report (default: <dir>)')
+    .option('--series-by <option>', 'one series (and frontier) per family and value of this spec option, e.g. lift')
     .option('--json', 'print the written files as JSON')
-    .action(async (dir: string, opts: { out?: string; json?: boolean }) => {
+    .action(async (dir: string, opts: { out?: string; json?: boolean; seriesBy?: string }) => {
       const { writeReport } = await import('../report/report.js'); // Vega loads only when a report is drawn
-      const files = await writeReport(dir, opts.out ?? dir, log);
+      const files = await writeReport(dir, opts.out ?? dir, log, opts.seriesBy ? { seriesBy: opts.seriesBy } : {});
       process.stdout.write(opts.json ? `${JSON.stringify(files)}\n`
         : `report of ${files.trials} trials (${files.families.join(', ')}):\n  ${[files.markdown, files.svg, files.png].filter(Boolean).join('\n  ')}\n`);
     });

@@ -41,7 +41,7 @@ export async function paretoSvg(points: readonly PlotPoint[], frontiers: Record<
       { orient: 'bottom', scale: 'x', title: 'trainable parameters', grid: true, format: '.3~s', tickCount: 6 },
       { orient: 'left', scale: 'y', title: metricLabel, grid: true, format: '.4~g' },
     ],
-    legends: [{ fill: 'color', stroke: 'color', title: 'family', orient: 'bottom-right', symbolType: 'circle' }],
+    legends: [{ fill: 'color', stroke: 'color', title: 'family', orient: 'bottom-right', symbolType: 'circle', labelLimit: 320 }],
     marks: [
       {
         type: 'group',

@@ -21,6 +21,12 @@ export interface ReportFiles {
   families: string[];
 }
 
+/** Options of `writeReport`. */
+export interface ReportOptions {
+  /** Split each family into series by this spec option's value (e.g. `lift`): one frontier per series. */
+  seriesBy?: string;
+}
+
 /** The score a report ranks by: the test metric when there is one, else the best eval metric. */
 export function scoreOf(r: TrialRecord): number {
   return r.testMetric ?? r.evalMetric ?? Number.NaN;
@@ -36,23 +42,29 @@ const specSummary = (spec: Record<string, unknown>) => Object.entries(spec)
  * every trial, pareto.svg (metric vs trainable parameters with each family's frontier) and samples.png
  * (inputs / outputs / targets of each family's best model). Returns the files written.
  */
-export async function writeReport(dir: string, outDir = dir, warn: (line: string) => void = () => {}): Promise<ReportFiles> {
+export async function writeReport(dir: string, outDir = dir, warn: (line: string) => void = () => {}, options: ReportOptions = {}): Promise<ReportFiles> {
   const resultsFile = path.join(dir, RESULTS);
   if (!fs.existsSync(resultsFile)) throw new Error(`report: ${dir} holds no ${RESULTS} (run \`mlp-blocks train\` or \`sweep\` with --out ${dir} first)`);
   const records = latestById(readResults(resultsFile, warn));
   if (records.length === 0) throw new Error(`report: ${resultsFile} has no finished trials yet`);
   const metricName = records[0]!.metricName;
   const metricLabel = metricName === 'psnr' ? 'test PSNR (dB)' : 'test accuracy';
-  const families = [...new Set(records.map((r) => r.family))].sort();
+  // A series is a family, or with `seriesBy` a family and that option's value (e.g. hourglass lift=fixed / trainable).
+  const by = options.seriesBy;
+  const seriesOf = (r: TrialRecord) => {
+    const v = by === undefined ? undefined : (r.config.spec as Record<string, unknown>)[by];
+    return v === undefined ? r.family : `${r.family} ${by}=${Array.isArray(v) ? v.join('·') : String(v)}`;
+  };
+  const families = [...new Set(records.map(seriesOf))].sort();
   const points: PlotPoint[] = records.filter((r) => Number.isFinite(scoreOf(r)))
-    .map((r) => ({ family: r.family, params: r.params.trainable, metric: scoreOf(r), id: r.id }));
+    .map((r) => ({ family: seriesOf(r), params: r.params.trainable, metric: scoreOf(r), id: r.id }));
   const frontiers: Record<string, PlotPoint[]> = {};
   for (const f of families) frontiers[f] = paretoFrontier(points.filter((p) => p.family === f));
   const onFrontier = new Set(Object.values(frontiers).flat().map((p) => p.id));
   const best = new Map<string, TrialRecord>();
   for (const r of records) {
-    const b = best.get(r.family);
-    if (Number.isFinite(scoreOf(r)) && (!b || scoreOf(r) > scoreOf(b))) best.set(r.family, r);
+    const b = best.get(seriesOf(r));
+    if (Number.isFinite(scoreOf(r)) && (!b || scoreOf(r) > scoreOf(b))) best.set(seriesOf(r), r);
   }
 
   fs.mkdirSync(outDir, { recursive: true });
@@ -76,14 +88,14 @@ export async function writeReport(dir: string, outDir = dir, warn: (line: string
     png = pngFile;
   }
 
-  const sorted = [...records].sort((a, b) => a.family.localeCompare(b.family) || a.params.trainable - b.params.trainable || scoreOf(b) - scoreOf(a));
+  const sorted = [...records].sort((a, b) => seriesOf(a).localeCompare(seriesOf(b)) || a.params.trainable - b.params.trainable || scoreOf(b) - scoreOf(a));
   const first = records[0]!.config;
   const lines = [
     `# mlp-blocks report: ${first.task} on ${first.dataset}`,
     '',
     `${records.length} trial${records.length === 1 ? '' : 's'} from \`${resultsFile}\`; ${metricLabel} of the best-eval-loss weights`
       + (metricName === 'psnr' ? ' (PSNR per batch, averaged weighted by batch size)' : ' (share of test examples classified correctly)')
-      + `. ★ marks each family's Pareto frontier (no smaller model scores higher).`,
+      + `. ★ marks each ${by === undefined ? 'family' : `series (family and ${by})`}'s Pareto frontier (no smaller model scores higher).`,
     '',
     '## Best per family',
     '',
@@ -103,7 +115,7 @@ export async function writeReport(dir: string, outDir = dir, warn: (line: string
     '',
     '| | family | trial | model | trainable | non-trainable | lr | seed | epochs | best epoch | eval loss | eval | test |',
     '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...sorted.map((r) => `| ${onFrontier.has(r.id) ? '★' : ''} | ${r.family} | \`${r.id}\` | ${specSummary(r.config.spec)} | ${n(r.params.trainable)} | ${n(r.params.nonTrainable)} | ${r.config.lr} | ${r.config.seed} | ${r.epochsRun}${r.stoppedEarly ? ' (early stop)' : ''} | ${r.bestEpoch == null ? '-' : r.bestEpoch + 1} | ${r.evalLoss == null ? '-' : r.evalLoss.toFixed(5)} | ${fmtMetric(r, r.evalMetric)} | ${fmtMetric(r, r.testMetric)} |`),
+    ...sorted.map((r) => `| ${onFrontier.has(r.id) ? '★' : ''} | ${seriesOf(r)} | \`${r.id}\` | ${specSummary(r.config.spec)} | ${n(r.params.trainable)} | ${n(r.params.nonTrainable)} | ${r.config.lr} | ${r.config.seed} | ${r.epochsRun}${r.stoppedEarly ? ' (early stop)' : ''} | ${r.bestEpoch == null ? '-' : r.bestEpoch + 1} | ${r.evalLoss == null ? '-' : r.evalLoss.toFixed(5)} | ${fmtMetric(r, r.evalMetric)} | ${fmtMetric(r, r.testMetric)} |`),
     '',
   ];
   const markdown = path.join(outDir, 'report.md');
