@@ -13,7 +13,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
-cli="${MLP_BLOCKS_CLI:-$root/packages/train/dist/cli.js}"
+cli="${MLP_BLOCKS_CLI:-$root/packages/cli/dist/cli.js}"
 runs="${RUNS:-$root/runs/full}"
 backend="${BACKEND:-blas}"
 mkdir -p "$here/shards"
