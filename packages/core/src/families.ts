@@ -232,39 +232,99 @@ export function familyOf(spec: { model: string } & Record<string, unknown>): { f
   return { family, options, inputKind: typeof input === 'function' ? input(options as never) : input };
 }
 
+/**
+ * The largest model `buildModel` and `createModel` build unless told otherwise: 100 million parameters (400 MB of
+ * float32 weights, before gradients and optimizer state). Raise it with `maxParams` (the CLI's `--max-params`).
+ */
+export const DEFAULT_MAX_PARAMS = 100_000_000;
+
+/** The size cap of `checkModelSize`, `buildModel` and `createModel`. */
+export interface SizeOptions {
+  /** The most parameters (total) a model may have; default DEFAULT_MAX_PARAMS; `Infinity` turns the cap off. */
+  maxParams?: number;
+}
+
 /** How `buildModel` and `createModel` build. */
-export interface BuildOptions {
+export interface BuildOptions extends SizeOptions {
   /** Draw the initial weights from this seed (the same weights in every process); default: unseeded. */
   seed?: number;
 }
 
-/** Builds an untrained model from a spec (see resolveSpec); with `seed`, reproducibly. */
+const thousands = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+/** The closed-form counts of a resolved spec, checked to be non-negative safe integers (never ∞ or NaN). */
+function closedFormCounts(r: ResolvedSpec, name: string): ParamCounts {
+  const counts = r.family.countParams(r.options);
+  for (const key of ['total', 'trainable', 'nonTrainable'] as const) {
+    const n = counts[key];
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new ConfigError('spec', 'params', 'a parameter count that is a safe integer', n,
+        `Model ${describe(name)} would have ${typeof n === 'number' && Number.isFinite(n) ? `about ${n.toExponential(2)}` : String(n)} ${key === 'total' ? '' : `${key} `}parameters, `
+        + `which is not a safe integer (at most ${thousands(Number.MAX_SAFE_INTEGER)}): some size option is far too large`);
+    }
+  }
+  return counts;
+}
+
+function maxParamsOf(options: SizeOptions, owner: string): number {
+  const max = options.maxParams ?? DEFAULT_MAX_PARAMS;
+  if (max !== Infinity && (!Number.isSafeInteger(max) || max < 1)) {
+    throw new ConfigError(owner, 'maxParams', 'a positive integer (or Infinity for no cap)', max);
+  }
+  return max;
+}
+
+function checkResolvedSize(r: ResolvedSpec, name: string, maxParams: number): number {
+  const { total } = closedFormCounts(r, name);
+  if (total > maxParams) {
+    throw new ConfigError('spec', 'maxParams', `at least the model's ${thousands(total)} parameters`, maxParams,
+      `Model ${describe(name)} would have ${thousands(total)} parameters, over the cap of ${thousands(maxParams)}; `
+      + 'to build it anyway, pass maxParams (e.g. buildModel(spec, { maxParams: ' + total + ' })) or --max-params on the command line');
+  }
+  return total;
+}
+
+/**
+ * The spec's total parameter count in closed form (nothing is allocated), after checking it: a ConfigError when the
+ * count is not a safe integer, or exceeds `maxParams` (default DEFAULT_MAX_PARAMS). `buildModel` and `createModel`
+ * call it before building, so an absurd size fails at once instead of exhausting memory.
+ */
+export function checkModelSize(spec: { model: string } & Record<string, unknown>, options: SizeOptions = {}): number {
+  const max = maxParamsOf(options, 'checkModelSize');
+  return checkResolvedSize(resolveSpec(spec), spec.model, max);
+}
+
+/**
+ * Builds an untrained model from a spec (see resolveSpec); with `seed`, reproducibly. Checks its size first (see
+ * checkModelSize).
+ */
 export function buildModel(spec: { model: string } & Record<string, unknown>, build: BuildOptions = {}): tfl.LayersModel {
-  const r = resolveSpec(spec);
-  if (build.seed === undefined) return r.family.build(r.options);
-  if (!Number.isInteger(build.seed) || build.seed < 0 || build.seed > MAX_SEED) {
+  const max = maxParamsOf(build, 'buildModel');
+  if (build.seed !== undefined && (!Number.isInteger(build.seed) || build.seed < 0 || build.seed > MAX_SEED)) {
     throw new ConfigError('buildModel', 'seed', `an integer in [0, ${MAX_SEED}]`, build.seed);
   }
+  const r = resolveSpec(spec);
+  checkResolvedSize(r, spec.model, max);
+  if (build.seed === undefined) return r.family.build(r.options);
   return withSeededRandom(build.seed, () => r.family.build(r.options));
 }
 
 /**
  * Trainable / non-trainable / total parameter counts of a spec in closed form, without building it (core's
- * `countParams(layer)` counts a built layer or model).
+ * `countParams(layer)` counts a built layer or model). A ConfigError when a count is not a safe integer.
  */
 export function specParams(spec: { model: string } & Record<string, unknown>): ParamCounts {
-  const r = resolveSpec(spec);
-  return r.family.countParams(r.options);
+  return closedFormCounts(resolveSpec(spec), spec.model);
 }
 
 /**
  * A model by name, as timm's `create_model`: a family name with its options, or a preset name with options that
- * override the preset's. `createModel('mixer_s16', { numClasses: 10 })`.
+ * override the preset's. `createModel('mixer_s16', { numClasses: 10 })`. Checks its size first (see checkModelSize).
  */
 export function createModel(name: string, options: Record<string, unknown> = {}, build: BuildOptions = {}): tfl.LayersModel {
   if (options == null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ConfigError('createModel', 'options', 'an object of options', options);
   }
-  if ('model' in options) throw new ConfigError('createModel', 'model', 'left out (the name is the first argument)', options['model']);
+  if (Object.hasOwn(options, 'model')) throw new ConfigError('createModel', 'model', 'left out (the name is the first argument)', options['model']);
   return buildModel({ ...options, model: name }, build);
 }
