@@ -6,7 +6,7 @@ export { RESIDUAL_MLP_OPTIONS, RESIDUAL_MLP_RENAMES, ResidualMlpBlock, type Resi
 export { buildNetwork, conventionalMlp, hourglassMlp } from './network.js';
 export {
   CONVENTIONAL_OPTIONS, HOURGLASS_OPTIONS, LIFTS, resolveConventional, resolveHourglass, type ConventionalOptions, type HourglassOptions,
-  type LiftKind, type ResolvedNetwork,
+  type LiftKind, type NetworkShape, type ResolvedNetwork,
 } from './options.js';
 export { conventionalParams, countParams, hourglassParams, networkParams } from './params.js';
 export { precomputeLift, trunk } from './lift.js';

@@ -48,34 +48,53 @@ export interface ResolvedNetwork extends Omit<ParsedHourglass, 'bottleneck' | 'd
   hidden: number[];
 }
 
-function perBlock(owner: string, option: string, value: number | number[], depth: number): number[] {
-  if (Array.isArray(value)) {
-    if (value.length !== depth) throw new ConfigError(owner, option, `one size or a list of depth (${depth}) sizes`, value);
-    return [...value];
-  }
-  return Array.from({ length: depth }, () => value);
+/**
+ * A resolved network with its per-block sizes as given: one size for every block, or a list of depth sizes. The
+ * closed-form count reads this, so a huge depth is counted without allocating a depth-long array.
+ */
+export interface NetworkShape extends Omit<ResolvedNetwork, 'hidden'> {
+  depth: number;
+  /** d_h of every block: one size, or the list (length = depth). */
+  hidden: number | number[];
 }
 
-function resolve(owner: string, kind: ResolvedNetwork['kind'], o: ParsedHourglass | ParsedConventional, width: number, hidden: number | number[]): ResolvedNetwork {
+function shape(owner: string, kind: ResolvedNetwork['kind'], o: ParsedHourglass | ParsedConventional, width: number, hidden: number | number[]): NetworkShape {
   if (o.lift === 'identity' && width !== o.inputDim) {
     throw new ConfigError(owner, 'lift', 'not "identity" unless width equals inputDim', o.lift,
       `${owner}: lift "identity" needs width (${width}) equal to inputDim (${o.inputDim})`);
   }
-  const { depth: _depth, ...rest } = o as ParsedHourglass;
-  const { bottleneck: _b, ...common } = rest;
-  return { ...common, kind, width, hidden: perBlock(owner, kind === 'hourglass' ? 'bottleneck' : 'hidden', hidden, o.depth) };
+  if (Array.isArray(hidden) && hidden.length !== o.depth) {
+    throw new ConfigError(owner, kind === 'hourglass' ? 'bottleneck' : 'hidden', `one size or a list of depth (${o.depth}) sizes`, hidden);
+  }
+  const { bottleneck: _b, ...common } = o as ParsedHourglass;
+  return { ...common, kind, width, hidden: Array.isArray(hidden) ? [...hidden] : hidden };
+}
+
+function resolve(s: NetworkShape): ResolvedNetwork {
+  const { depth, hidden, ...rest } = s;
+  return { ...rest, hidden: Array.isArray(hidden) ? hidden : Array.from({ length: depth }, () => hidden) };
+}
+
+/** Hourglass options checked and defaulted, per-block sizes as given (see NetworkShape). */
+export function hourglassShape(options: HourglassOptions): NetworkShape {
+  const owner = 'hourglassMlp';
+  const o = parseOptions(owner, HOURGLASS_OPTIONS, options, { renames: RESIDUAL_MLP_RENAMES, passThrough: ['model'] });
+  return shape(owner, 'hourglass', o, o.width, o.bottleneck);
+}
+
+/** Conventional-network options checked and defaulted, per-block sizes as given (see NetworkShape). */
+export function conventionalShape(options: ConventionalOptions): NetworkShape {
+  const owner = 'conventionalMlp';
+  const o = parseOptions(owner, CONVENTIONAL_OPTIONS, options, { renames: RESIDUAL_MLP_RENAMES, passThrough: ['model'] });
+  return shape(owner, 'conventional', o, o.width ?? o.inputDim, o.hidden);
 }
 
 /** Validates hourglass options and fills the defaults; throws a ConfigError naming the bad option. */
 export function resolveHourglass(options: HourglassOptions): ResolvedNetwork {
-  const owner = 'hourglassMlp';
-  const o = parseOptions(owner, HOURGLASS_OPTIONS, options, { renames: RESIDUAL_MLP_RENAMES, passThrough: ['model'] });
-  return resolve(owner, 'hourglass', o, o.width, o.bottleneck);
+  return resolve(hourglassShape(options));
 }
 
 /** Validates conventional-network options and fills the defaults; throws a ConfigError naming the bad option. */
 export function resolveConventional(options: ConventionalOptions): ResolvedNetwork {
-  const owner = 'conventionalMlp';
-  const o = parseOptions(owner, CONVENTIONAL_OPTIONS, options, { renames: RESIDUAL_MLP_RENAMES, passThrough: ['model'] });
-  return resolve(owner, 'conventional', o, o.width ?? o.inputDim, o.hidden);
+  return resolve(conventionalShape(options));
 }

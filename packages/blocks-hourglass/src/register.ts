@@ -2,7 +2,7 @@
 // "conventional" families (options, presets, builder, closed-form count) for the core registry.
 import { registerBlock, registerFamily } from '@mlp-blocks/core';
 import { buildNetwork } from './network.js';
-import { CONVENTIONAL_OPTIONS, HOURGLASS_OPTIONS, resolveConventional, resolveHourglass } from './options.js';
+import { CONVENTIONAL_OPTIONS, HOURGLASS_OPTIONS, conventionalShape, hourglassShape, resolveConventional, resolveHourglass } from './options.js';
 import { networkParams } from './params.js';
 import { RESIDUAL_MLP_RENAMES, ResidualMlpBlock } from './residual-mlp-block.js';
 
@@ -24,7 +24,7 @@ registerFamily({
     hourglass_tiny: { description: 'A tiny hourglass that trains in seconds: d_z 96, d_h 16, 2 blocks', options: { width: 96, bottleneck: 16, depth: 2, lift: 'trainable' } },
   },
   build: (o) => buildNetwork(resolveHourglass(o)),
-  countParams: (o) => networkParams(resolveHourglass(o)),
+  countParams: (o) => networkParams(hourglassShape(o)),
   citation,
 });
 registerFamily({
@@ -40,6 +40,6 @@ registerFamily({
     conventional_tiny: { description: 'A tiny conventional network that trains in seconds: d_h 128, 2 blocks', options: { hidden: 128, depth: 2 } },
   },
   build: (o) => buildNetwork(resolveConventional(o)),
-  countParams: (o) => networkParams(resolveConventional(o)),
+  countParams: (o) => networkParams(conventionalShape(o)),
   citation,
 });
