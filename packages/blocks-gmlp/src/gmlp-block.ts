@@ -42,7 +42,7 @@ export interface GmlpBlock extends Readonly<Omit<GmlpBlockOptions, 'seqLen'>> {}
 
 /** channelMlpDim must be an even positive integer: the spatial gating unit splits it into two halves. */
 export function evenChannelMlpDim(owner: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value % 2 !== 0) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0 || value % 2 !== 0) {
     throw new ConfigError(owner, 'channelMlpDim', 'an even positive integer (the spatial gating unit splits it into two halves)', value);
   }
   return value;

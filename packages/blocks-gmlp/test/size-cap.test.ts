@@ -21,3 +21,9 @@ it('an embedDim of 1e300 is refused as an integer option, not counted as ∞', (
   expect(() => specParams({ model: 'gmlp', imageSize: 32, patchSize: 4, embedDim: 1e300, depth: 2, numClasses: 10 }))
     .toThrow(/option "embedDim" must be a positive integer.*received 1e\+300/);
 });
+
+it('evenChannelMlpDim refuses an even integer too large to be exact (2**60)', async () => {
+  const { evenChannelMlpDim } = await import('../src/index.js');
+  expect(() => evenChannelMlpDim('gmlpBlock', 2 ** 60))
+    .toThrow('gmlpBlock: option "channelMlpDim" must be an even positive integer (the spatial gating unit splits it into two halves), received 1152921504606846976');
+});

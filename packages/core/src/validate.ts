@@ -1,8 +1,11 @@
 import { ConfigError, describe } from './errors.js';
 
-/** Option checks shared by every block; each throws a ConfigError naming `owner` and `option`. */
+/**
+ * Option checks shared by every block; each throws a ConfigError naming `owner` and `option`. Integers must be safe
+ * integers (≤ 2⁵³−1): 1e300 is an integer to JavaScript, but no size or count can be that large.
+ */
 export function positiveInt(owner: string, option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw new ConfigError(owner, option, 'a positive integer', value);
   }
   return value;
@@ -10,7 +13,7 @@ export function positiveInt(owner: string, option: string, value: unknown): numb
 
 /** An integer ≥ 0. */
 export function nonNegativeInt(owner: string, option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new ConfigError(owner, option, 'a non-negative integer', value);
   }
   return value;
