@@ -25,5 +25,5 @@ it('an embedDim of 1e300 is refused as an integer option, not counted as ∞', (
 it('evenChannelMlpDim refuses an even integer too large to be exact (2**60)', async () => {
   const { evenChannelMlpDim } = await import('../src/index.js');
   expect(() => evenChannelMlpDim('gmlpBlock', 2 ** 60))
-    .toThrow('gmlpBlock: option "channelMlpDim" must be an even positive integer (the spatial gating unit splits it into two halves), received 1152921504606846976');
+    .toThrow(`gmlpBlock: option "channelMlpDim" must be an even positive integer (the spatial gating unit splits it into two halves), received ${String(2 ** 60)}`);
 });
