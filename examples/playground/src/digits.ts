@@ -1,7 +1,10 @@
 // A grid of digits on a canvas: one row each for the noisy inputs, the network's outputs and the clean targets.
 
-/** Draws `rows` (each n images of side·side pixels in [0, 1]) at `scale` pixels per pixel, with a 4 px gap. */
-export function drawDigits(canvas: HTMLCanvasElement, rows: readonly Float32Array[], n: number, side: number, scale = 3): void {
+/**
+ * Draws `rows` (each n images of side·side pixels in [0, 1]) at `scale` pixels per pixel, with a 4 px gap.
+ * A null row (the network's outputs before there is a network) is drawn as grey placeholders.
+ */
+export function drawDigits(canvas: HTMLCanvasElement, rows: ReadonlyArray<Float32Array | null>, n: number, side: number, scale = 3): void {
   const cell = side * scale + 4;
   canvas.width = n * cell;
   canvas.height = rows.length * cell;
@@ -10,6 +13,11 @@ export function drawDigits(canvas: HTMLCanvasElement, rows: readonly Float32Arra
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   const image = ctx.createImageData(side * scale, side * scale);
   rows.forEach((row, r) => {
+    if (!row) {
+      ctx.fillStyle = '#eef0f3';
+      for (let i = 0; i < n; i++) ctx.fillRect(i * cell + 2, r * cell + 2, side * scale, side * scale);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       for (let py = 0; py < side * scale; py++) {
         for (let px = 0; px < side * scale; px++) {

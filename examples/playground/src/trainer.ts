@@ -7,21 +7,52 @@ import type { MnistSlice } from './data.js';
 /** Training settings shown in the page. */
 export const SETTINGS = { sigma: 0.25, batch: 32, learningRate: 2e-3 } as const;
 
-/** One model, its optimiser and the data on the active backend. */
+/** PSNR in dB of a mean squared error, for pixels in [0, 1]. */
+export const psnrOf = (mse: number): number => 10 * Math.log10(1 / mse);
+
+/**
+ * The test digits and one fixed draw of noise on them, made once per page: every network is scored on the same
+ * inputs, so successive PSNR values (and networks) compare like with like.
+ */
+export class TestSet {
+  readonly clean: tf.Tensor2D;
+  readonly noisy: tf.Tensor2D;
+
+  constructor(slice: MnistSlice, noiseSeed = 1) {
+    this.clean = tf.tensor2d(slice.test, [slice.testCount, slice.rows * slice.cols]);
+    this.noisy = tf.tidy(() => addNoise(this.clean, noiseSeed));
+  }
+
+  /** MSE of the noisy digits against the clean ones: what returning the input unchanged scores. */
+  async baselineMse(): Promise<number> {
+    const mse = tf.losses.meanSquaredError(this.clean, this.noisy);
+    const value = (await mse.data())[0]!;
+    mse.dispose();
+    return value;
+  }
+
+  /** The first `n` digits, noisy and clean (what the digit panel shows before any network exists). */
+  async first(n: number): Promise<{ noisy: Float32Array; clean: Float32Array }> {
+    const [noisy, clean] = tf.tidy(() => [tf.slice(this.noisy, [0, 0], [n, -1]), tf.slice(this.clean, [0, 0], [n, -1])]);
+    const out = { noisy: (await noisy!.data()) as Float32Array, clean: (await clean!.data()) as Float32Array };
+    tf.dispose([noisy!, clean!]);
+    return out;
+  }
+
+  dispose(): void {
+    tf.dispose([this.clean, this.noisy]);
+  }
+}
+
+/** One model, its optimiser and the training data on the active backend; scores on a shared TestSet. */
 export class Trainer {
   private readonly train: tf.Tensor2D;
-  private readonly testClean: tf.Tensor2D;
-  private readonly testNoisy: tf.Tensor2D;
   private readonly optimizer = tf.train.adam(SETTINGS.learningRate);
   private readonly trainCount: number;
 
-  constructor(private readonly model: tfl.Sequential, slice: MnistSlice, noiseSeed = 1) {
-    const pixels = slice.rows * slice.cols;
+  constructor(private readonly model: tfl.Sequential, slice: MnistSlice, private readonly test: TestSet) {
     this.trainCount = slice.trainCount;
-    this.train = tf.tensor2d(slice.train, [slice.trainCount, pixels]);
-    this.testClean = tf.tensor2d(slice.test, [slice.testCount, pixels]);
-    // One fixed draw of noise for the test digits, so successive PSNR values compare like with like.
-    this.testNoisy = tf.tidy(() => addNoise(this.testClean, noiseSeed));
+    this.train = tf.tensor2d(slice.train, [slice.trainCount, slice.rows * slice.cols]);
   }
 
   /** One Adam step on a random batch; resolves to its MSE. */
@@ -39,34 +70,26 @@ export class Trainer {
 
   /** PSNR (dB, data range 1) of the MSE over all test digits, in evaluation mode. */
   async psnr(): Promise<number> {
-    const mse = tf.tidy(() => tf.losses.meanSquaredError(this.testClean, this.model.apply(this.testNoisy, { training: false }) as tf.Tensor));
+    const mse = tf.tidy(() => tf.losses.meanSquaredError(this.test.clean, this.model.apply(this.test.noisy, { training: false }) as tf.Tensor));
     const value = (await mse.data())[0]!;
     mse.dispose();
-    return 10 * Math.log10(1 / value);
-  }
-
-  /** PSNR of the noisy test digits themselves: what returning the input unchanged would score. */
-  async inputPsnr(): Promise<number> {
-    const mse = tf.losses.meanSquaredError(this.testClean, this.testNoisy);
-    const value = (await mse.data())[0]!;
-    mse.dispose();
-    return 10 * Math.log10(1 / value);
+    return psnrOf(value);
   }
 
   /** The first `n` test digits: noisy input, the model's output and the clean target. */
   async samples(n: number): Promise<{ noisy: Float32Array; denoised: Float32Array; clean: Float32Array }> {
     const [noisy, denoised, clean] = tf.tidy(() => {
-      const x = tf.slice(this.testNoisy, [0, 0], [n, -1]);
-      return [x, this.model.apply(x, { training: false }) as tf.Tensor, tf.slice(this.testClean, [0, 0], [n, -1])];
+      const x = tf.slice(this.test.noisy, [0, 0], [n, -1]);
+      return [x, this.model.apply(x, { training: false }) as tf.Tensor, tf.slice(this.test.clean, [0, 0], [n, -1])];
     });
     const out = { noisy: (await noisy.data()) as Float32Array, denoised: (await denoised.data()) as Float32Array, clean: (await clean.data()) as Float32Array };
     tf.dispose([noisy, denoised, clean]);
     return out;
   }
 
-  /** Frees the data, the optimiser's moments and the model. */
+  /** Frees the training data, the optimiser's moments and the model (not the shared TestSet). */
   dispose(): void {
-    tf.dispose([this.train, this.testClean, this.testNoisy]);
+    this.train.dispose();
     this.optimizer.dispose();
     this.model.dispose();
   }

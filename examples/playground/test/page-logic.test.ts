@@ -1,12 +1,14 @@
-// The page's own logic in Node: the slice format, the budget search (checked against models really built) and
-// the ?backend= parsing.
+// The page's own logic in Node: the slice format, the budget search (checked against models really built), the
+// ?backend= parsing and backend explanation, the chart's axes and the noisy-input baseline.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { countParams } from '@mlp-blocks/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NoBackendError, requestedBackend } from '../src/backend.js';
+import { explainChoice, requestedBackend, splitAutoReasons } from '../src/backend.js';
+import { axisRange } from '../src/chart.js';
 import { parseSlice } from '../src/data.js';
 import { BUDGETS, buildNetwork, chooseNetwork, type Kind } from '../src/models.js';
+import { TestSet } from '../src/trainer.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -62,10 +64,55 @@ describe('chooseNetwork', () => {
 });
 
 describe('requestedBackend', () => {
-  it('reads ?backend= and rejects unknown values by name', () => {
-    expect(requestedBackend('')).toBe('auto');
-    expect(requestedBackend('?backend=wasm')).toBe('wasm');
-    expect(() => requestedBackend('?backend=cpu')).toThrow(NoBackendError);
-    expect(() => requestedBackend('?backend=cpu')).toThrow('?backend=cpu is not one of auto, webgpu, wasm');
+  it('reads ?backend=; an unknown value falls back to auto with a notice naming it', () => {
+    expect(requestedBackend('')).toEqual({ request: 'auto' });
+    expect(requestedBackend('?backend=wasm')).toEqual({ request: 'wasm' });
+    expect(requestedBackend('?backend=nonsense')).toEqual({
+      request: 'auto',
+      notice: '?backend=nonsense is not one of auto, webgpu, wasm; using auto instead.',
+    });
+  });
+});
+
+describe('explaining the backend', () => {
+  it('says what auto skipped and why, or that the backend was asked for', () => {
+    const why = explainChoice('auto', 'wasm', [{ name: 'webgpu', reason: 'the only adapter is a CPU rasteriser (adapter: google, swiftshader), slower than wasm' }]);
+    expect(why).toBe('auto picked wasm; webgpu skipped: the only adapter is a CPU rasteriser (adapter: google, swiftshader), slower than wasm (?backend=webgpu uses it anyway)');
+    expect(explainChoice('auto', 'webgpu', [])).toBe('auto picked webgpu, the fastest that started');
+    expect(explainChoice('wasm', 'wasm', [])).toBe('asked for with ?backend=wasm');
+  });
+
+  it("splits auto's joined failure at backend names only", () => {
+    const reasons = splitAutoReasons('webgpu: no adapter; wasm: tfjs could not initialise "wasm": failed; TypeError: Failed to fetch; cpu: not loaded', ['webgpu', 'wasm', 'cpu']);
+    expect(reasons).toEqual([
+      { name: 'webgpu', reason: 'no adapter' },
+      { name: 'wasm', reason: 'tfjs could not initialise "wasm": failed; TypeError: Failed to fetch' },
+      { name: 'cpu', reason: 'not loaded' },
+    ]);
+    expect(splitAutoReasons('auto did not start within 20 s', ['wasm'])).toEqual([{ name: 'auto', reason: 'auto did not start within 20 s' }]);
+  });
+});
+
+describe('the chart', () => {
+  it('never puts an axis below zero, even for values near it', () => {
+    const [lo, hi] = axisRange([0.0002, 0.2]);
+    expect(lo).toBe(0);
+    expect(hi).toBeGreaterThan(0.2);
+    expect(axisRange([10, 12])[0]).toBeGreaterThan(9); // away from zero it keeps its small margin
+  });
+});
+
+describe('TestSet', () => {
+  it('baseline: the MSE of the noisy test digits against the clean ones, the same noise every time', async () => {
+    const s = parseSlice(slice(2, 3, 4), 'x.bin');
+    const set = new TestSet(s);
+    const { noisy, clean } = await set.first(3);
+    const mse = noisy.reduce((sum, v, i) => sum + (v - clean[i]!) ** 2, 0) / noisy.length;
+    expect(await set.baselineMse()).toBeCloseTo(mse, 6);
+    expect(mse).toBeGreaterThan(0);
+    const again = new TestSet(s);
+    expect(await again.baselineMse()).toBe(await set.baselineMse());
+    set.dispose();
+    again.dispose();
   });
 });
