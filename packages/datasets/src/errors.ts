@@ -7,6 +7,8 @@ export type FormatProblem =
   | 'label-range'
   | 'unsupported'
   | 'missing-entry'
+  | 'duplicate-entry'
+  | 'too-large'
   | 'corrupt';
 
 /** A data file that is not what its format promises. The message names the file and the problem. */
@@ -30,6 +32,8 @@ const problemText: Record<FormatProblem, string> = {
   'label-range': 'label out of range',
   unsupported: 'unsupported format',
   'missing-entry': 'missing entry',
+  'duplicate-entry': 'duplicate entry',
+  'too-large': 'too large',
   corrupt: 'corrupt data',
 };
 

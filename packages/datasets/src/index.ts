@@ -17,6 +17,7 @@ export { parseCifarBatch, cifarImageSet, type CifarBatch, type CifarVariant } fr
 export { parseNpy, type NpyArray } from './formats/npy.js';
 export { readNpz } from './formats/npz.js';
 export { readTarMembers } from './formats/tar.js';
+export { DEFAULT_MAX_INFLATED_BYTES, type ReadLimits } from './formats/limits.js';
 export { bicubicResampler, bicubicResize, halfSize } from './bicubic.js';
 export { numpyPermutation, carve, MT19937 } from './split.js';
 export { exampleSeed } from './noise.js';

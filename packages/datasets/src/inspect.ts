@@ -3,6 +3,8 @@ import { basename } from 'node:path';
 import { DatasetUnavailableError, DataFormatError } from './errors.js';
 import { CIFAR_LAYOUT, parseCifarBatch, type CifarVariant } from './formats/cifar.js';
 import { isGzip } from './formats/gzip.js';
+import { inflateCap, tooLarge, type ReadLimits } from './formats/limits.js';
+import { checkLabels } from './images.js';
 import { parseIdx } from './formats/idx.js';
 import { readNpz } from './formats/npz.js';
 import { readTarMembers } from './formats/tar.js';
@@ -54,13 +56,13 @@ export interface FileInfo {
 
 /**
  * Describes a named data set ("mnist", "cifar10", …) or a data file (IDX raw or .gz, CIFAR .bin batch, npz,
- * CIFAR tar archive). Never downloads; a damaged file fails with the reader's DataFormatError or a
- * ChecksumError.
+ * CIFAR tar archive). Never downloads and never changes the cache: a damaged file fails with the reader's
+ * DataFormatError or a ChecksumError, and is left as it is. Labels are range-checked as the loaders check them.
  */
 export async function inspectDataset(nameOrFile: string, options: SourceOptions = {}): Promise<DatasetInfo | FileInfo> {
   const id = datasetId(nameOrFile);
   if (id) return inspectNamed(id, { ...options, download: false });
-  return inspectFile(nameOrFile);
+  return inspectFile(nameOrFile, options);
 }
 
 async function inspectNamed(id: DatasetId, options: SourceOptions): Promise<DatasetInfo> {
@@ -103,7 +105,7 @@ async function inspectNamed(id: DatasetId, options: SourceOptions): Promise<Data
   }
 }
 
-async function inspectFile(path: string): Promise<FileInfo> {
+async function inspectFile(path: string, limits: ReadLimits): Promise<FileInfo> {
   const s = await stat(path).catch(() => null);
   if (!s || !s.isFile()) {
     throw new DataFormatError(path, 'unsupported', `neither a data set name (${Object.keys(FACTS).join(', ')}) nor a readable file`);
@@ -115,18 +117,22 @@ async function inspectFile(path: string): Promise<FileInfo> {
   const head = await readHead(path, 4);
 
   if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) {
-    const arrays = await readNpz(path);
+    const arrays = await readNpz(path, undefined, path, limits);
     const contents = Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, { shape: [...a.shape], descr: a.descr }]));
     const data = arrays['data'];
-    const count = data?.shape[0] ?? 0;
-    const perExample = data && data.shape.length === 2 && data.shape[1] === 3072 ? [32, 32, 3] : [...(data?.shape.slice(1) ?? [])];
+    if (!data || data.shape.length === 0) {
+      const found = Object.keys(arrays).map((k) => `"${k}"`).join(', ') || 'none';
+      throw new DataFormatError(path, 'missing-entry', data ? 'the "data" array is a scalar, not one row per example' : `no array "data" holding the examples (found ${found})`);
+    }
+    const count = data.shape[0]!;
+    const perExample = data.shape.length === 2 && data.shape[1] === 3072 ? [32, 32, 3] : [...data.shape.slice(1)];
     return { ...common, format: 'npz', ...role(count), count, shape: perExample, contents };
   }
   if (/\.(tar\.gz|tgz|tar)$/i.test(name)) {
     const variant: CifarVariant = /100/.test(name) ? 'cifar100' : 'cifar10';
     const members = variant === 'cifar100' ? CIFAR_FILES.cifar100 : CIFAR_FILES.cifar10;
     const all = [...members.train, ...members.test];
-    const found = await readTarMembers(path, all);
+    const found = await readTarMembers(path, all, path, limits);
     const contents: Record<string, { shape: number[] }> = {};
     let train = 0;
     let test = 0;
@@ -138,9 +144,13 @@ async function inspectFile(path: string): Promise<FileInfo> {
     }
     return { ...common, format: 'tar', train, test, count: train + test, shape: [32, 32, 3], contents };
   }
+  const cap = inflateCap(limits);
+  if (s.size > cap) throw tooLarge(path, `the file holds ${s.size} bytes`, cap);
   const bytes = await readFile(path);
   if (isGzip(bytes) || (bytes[0] === 0 && bytes[1] === 0)) {
-    const idx = parseIdx(bytes, path);
+    const idx = parseIdx(bytes, path, limits);
+    // A label file is read by the loaders as uint8 [N] with 10 classes: inspect holds it to the same rule.
+    if (idx.type === 'uint8' && idx.dims.length === 1) checkLabels(idx.data, 10, path);
     const count = idx.dims[0]!;
     const shape = idx.dims.length === 3 ? [idx.dims[1]!, idx.dims[2]!, 1] : [...idx.dims.slice(1)];
     return { ...common, format: isGzip(bytes) ? 'idx.gz' : 'idx', ...role(count), count, shape };

