@@ -168,13 +168,49 @@ export function assertBlocksRegistered(topology: unknown): void {
 }
 
 /**
- * `tf.loadLayersModel` with a check first: a model using an mlp-blocks class whose package was not imported
- * fails with an error naming that package, instead of tfjs's generic "Unknown layer".
+ * `tf.loadLayersModel` with checks first: a model using an mlp-blocks class whose package was not imported fails
+ * with an error naming that package, instead of tfjs's generic "Unknown layer"; and the saved weights must cover
+ * every weight of the model exactly (names, shapes, dtypes), so a model.json without weights, or with weights of
+ * another model, is an error rather than a model with random or partly random weights.
  */
 export async function loadBlocksModel(source: string | tf.io.IOHandler): Promise<tfl.LayersModel> {
   const handler = typeof source === 'string' ? tf.io.getLoadHandlers(source)[0] : source;
   if (!handler?.load) throw new Error(`loadBlocksModel: no load handler for ${describe(source)}; pass an IOHandler (for files in Node, fileSystem(dir) from '@mlp-blocks/core/node')`);
   const artifacts = await handler.load();
   assertBlocksRegistered(artifacts.modelTopology);
+  // The topology alone gives the weights the model needs. tfjs checks names only while assigning, and a failed
+  // assignment leaks the half-loaded model, so the comparison is done on a skeleton that is always disposed.
+  const skeleton = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: artifacts.modelTopology, format: artifacts.format }));
+  let problem: string | null;
+  try {
+    problem = weightsProblem(skeleton, artifacts);
+  } finally {
+    skeleton.dispose();
+  }
+  if (problem !== null) throw new Error(`loadBlocksModel: ${problem}`);
   return tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+}
+
+/** What is wrong with the saved weights for this model, or null when they match its weights exactly. */
+function weightsProblem(model: tfl.LayersModel, artifacts: tf.io.ModelArtifacts): string | null {
+  const needed = model.weights;
+  const specs = (artifacts.weightSpecs ?? []).filter((s) => s.group !== 'optimizer');
+  if (artifacts.weightData == null || artifacts.weightSpecs == null) {
+    return needed.length === 0 ? null : `the saved model has no weights for its ${needed.length} weights (no weightsManifest); loading it would give random weights`;
+  }
+  const saved = new Map(specs.map((s) => [s.name, s]));
+  if (saved.size !== specs.length) return 'the saved weights name a weight more than once';
+  const missing = needed.filter((w) => !saved.has(w.originalName)).map((w) => w.originalName);
+  if (missing.length > 0) return `the saved weights lack ${missing.length} of the model's ${needed.length} weights: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`;
+  const names = new Set(needed.map((w) => w.originalName));
+  const extra = specs.filter((s) => !names.has(s.name)).map((s) => s.name);
+  if (extra.length > 0) return `the saved weights include ${extra.length} the model does not have: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', ...' : ''}`;
+  for (const w of needed) {
+    const s = saved.get(w.originalName)!;
+    if (s.shape.length !== w.shape.length || s.shape.some((d, i) => d !== w.shape[i])) {
+      return `the saved weight ${w.originalName} has shape [${s.shape.join(', ')}] but the model needs [${w.shape.join(', ')}]`;
+    }
+    if (s.dtype !== w.dtype) return `the saved weight ${w.originalName} has dtype ${s.dtype} but the model needs ${w.dtype}`;
+  }
+  return null;
 }
