@@ -4,11 +4,11 @@ export { SCHEDULES, constantLr, cosineDecay, linearDecay, makeSchedule, withWarm
 export { LOSSES, getLoss, mse, softmaxCrossEntropy, type LossFn, type LossName } from './losses.js';
 export { METRICS, WeightedMean, accuracy, batchPsnr, correctCount, psnrOfMse, type MetricName } from './metrics.js';
 export { trainStep } from './fit/step.js';
-export { fit, type FitCallbacks, type FitOptions, type FitResult } from './fit/fit.js';
+export { bestCheckpointFile, fit, type FitCallbacks, type FitOptions, type FitResult } from './fit/fit.js';
 export { evaluate, type EvaluateOptions, type Evaluation } from './fit/evaluate.js';
-export { NonFiniteLossError } from './fit/errors.js';
+export { NonFiniteLossError, type BestCheckpoint } from './fit/errors.js';
 export { PROGRESS_MODES, formatEpoch, type EpochLog, type ProgressMode } from './fit/progress.js';
 export { withSeededRandom } from './fit/seeded.js';
-export type { BestEval } from './fit/checkpoint.js';
+export type { BestEval, SettingChange } from './fit/checkpoint.js';
 export { CheckpointError } from './io/checkpoint-file.js';
 export { appendLineDurable, writeFileAtomic } from './io/files.js';

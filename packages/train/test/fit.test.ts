@@ -100,7 +100,7 @@ describe('fit', () => {
     const bytes = readFileSync(file);
     writeFileSync(file, bytes.subarray(0, bytes.length - 10));
     await expect(fit(m, splits.train, { epochs: 1, batchSize: 128, progress: 'none', checkpoint: file, resume: true }))
-      .rejects.toThrow(`checkpoint ${file}: truncated or padded`);
+      .rejects.toThrow(`checkpoint ${file}: checksum mismatch: the file is corrupt or was edited`);
     m.dispose();
   });
 
@@ -150,7 +150,7 @@ describe('a NaN loss', () => {
       callbacks: { onCheckpoint: () => { digest = createHash('sha256').update(readFileSync(file)).digest('hex'); } },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteLossError);
-    expect((error as Error).message).toBe(`training diverged: loss is NaN at epoch 2, step 5; stopped without applying that step. The last good checkpoint (step 4) is intact at ${file}; lower the learning rate and resume from it.`);
+    expect((error as Error).message).toBe(`training diverged: loss is NaN at epoch 2, step 5; stopped without applying that step. The last checkpoint (step 4) is intact at ${file}; resume from it with a lower learning rate (fit option allowLrChange: true; mlp-blocks train --resume --lr <lower>).`);
     expect(tf.memory().numTensors).toBe(before);
     // The failed step changed nothing in memory either (batch-norm statistics included).
     for (const w of m.weights) expect(w.read().dataSync().every((v) => Number.isFinite(v)), w.originalName).toBe(true);

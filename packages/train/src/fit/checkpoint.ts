@@ -4,7 +4,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SeededRandomState } from '@mlp-blocks/core';
 import { CheckpointError, type StoredArray, readCheckpointFile, writeCheckpointFile } from '../io/checkpoint-file.js';
 import type { AdamW } from '../optim/adamw.js';
+import { LR_PATHS, type RunFingerprint, diffFingerprints } from './fingerprint.js';
+import { type RunShape, checkProgress } from './progress-check.js';
 import type { EpochLog } from './progress.js';
+
+export type { RunFingerprint } from './fingerprint.js';
 
 /** The best evaluation so far: its epoch, loss and metric. */
 export interface BestEval {
@@ -33,6 +37,16 @@ export interface RunProgress {
   stoppedEarly: boolean;
   /** Seconds spent training across all sessions of the run. */
   seconds: number;
+  /** Settings changed on a resume (only the learning rate may change), in order. */
+  changes: SettingChange[];
+}
+
+/** A setting changed when a run was resumed: from the step it took effect. */
+export interface SettingChange {
+  step: number;
+  setting: 'lr';
+  from: number;
+  to: number;
 }
 
 /** A run's state as saved: progress, the data order of the epoch in progress, and all tensors as host arrays. */
@@ -45,9 +59,6 @@ export interface RunState {
   /** Best-eval weights, same order, or null. */
   bestWeights: Float32Array[] | null;
 }
-
-/** What a run was started with; a resume must match it field for field. */
-export type RunFingerprint = Record<string, string | number | boolean | null | Record<string, unknown>>;
 
 const KIND = 'mlp-blocks/fit';
 
@@ -80,7 +91,7 @@ export async function saveRun(file: string, model: tfl.LayersModel, optimizer: A
   const trainableIndex = new Map(model.trainableWeights.map((w, i) => [(w.read() as tf.Variable).name, i]));
   const opt = await optimizer.getWeights();
   const arrays: StoredArray[] = weights.map((data, i) => ({ name: `model/${i}`, dtype: 'float32', shape: model.weights[i]!.shape as number[], data }));
-  if (state.bestWeights) state.bestWeights.forEach((data, i) => arrays.push({ name: `best/${i}`, dtype: 'float32', shape: [data.length], data }));
+  if (state.bestWeights) state.bestWeights.forEach((data, i) => arrays.push({ name: `best/${i}`, dtype: 'float32', shape: model.weights[i]!.shape as number[], data }));
   for (const { name, tensor } of opt) {
     if (name === 'iter') {
       arrays.push({ name: 'adamw/iter', dtype: 'int32', shape: [], data: Int32Array.from(await tensor.data()) });
@@ -96,36 +107,82 @@ export async function saveRun(file: string, model: tfl.LayersModel, optimizer: A
   writeCheckpointFile(file, { kind: KIND, fingerprint, progress: state.progress, weightNames: names }, arrays);
 }
 
-/** Loads a run saved by saveRun into the model and optimizer, checking it belongs to this run. */
-export async function loadRun(file: string, model: tfl.LayersModel, optimizer: AdamW, fingerprint: RunFingerprint): Promise<RunState> {
-  const { meta, arrays } = readCheckpointFile(file);
-  const m = meta as { kind?: string; fingerprint: RunFingerprint; progress: RunProgress; weightNames: string[] };
-  if (m?.kind !== KIND) throw new CheckpointError(file, `is not a training checkpoint (kind ${JSON.stringify(m?.kind)})`);
-  for (const key of new Set([...Object.keys(fingerprint), ...Object.keys(m.fingerprint)])) {
-    const a = JSON.stringify(m.fingerprint[key] ?? null);
-    const b = JSON.stringify(fingerprint[key] ?? null);
-    if (a !== b) throw new CheckpointError(file, `cannot resume: it was written with ${key} ${a}, this run has ${b}`);
+/** How loadRun checks a checkpoint against the run resuming it. */
+export interface LoadRunOptions extends RunShape {
+  /** The one setting that may differ on resume, by explicit opt-in: the learning rate. */
+  allowLrChange?: boolean;
+}
+
+const show = (v: unknown) => JSON.stringify(v) ?? 'none';
+const sameShape = (a: readonly number[], b: readonly (number | null)[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Loads a run saved by saveRun into the model and optimizer, after checking that it belongs to this run (every
+ * fingerprinted setting; with allowLrChange, all but the learning rate), that its progress fits this run, and
+ * that every array has the name, dtype and shape this model and optimizer need. Nothing is written into the
+ * model or optimizer unless all checks pass. Returns the state and, if the learning rate changed, the change.
+ */
+export async function loadRun(file: string, model: tfl.LayersModel, optimizer: AdamW, fingerprint: RunFingerprint, o: LoadRunOptions): Promise<RunState & { lrChange: { from: number; to: number } | null }> {
+  const { meta, arrays, version } = readCheckpointFile(file);
+  const m = (meta !== null && typeof meta === 'object' ? meta : {}) as { kind?: unknown; fingerprint?: unknown; progress?: unknown };
+  if (m.kind !== KIND) throw new CheckpointError(file, `is not a training checkpoint (kind ${show(m.kind)})`);
+  if (m.fingerprint === null || typeof m.fingerprint !== 'object' || Array.isArray(m.fingerprint)) throw new CheckpointError(file, `corrupt header: fingerprint is ${show(m.fingerprint)}`);
+  const saved = m.fingerprint as RunFingerprint;
+  // Format-1 files predate most fingerprinted settings: compare the ones they recorded.
+  const diffs = diffFingerprints(saved, fingerprint, { onlySaved: version === 1, ...(o.allowLrChange ? { ignore: LR_PATHS } : {}) });
+  if (diffs.length > 0) {
+    const hint = diffs.some((d) => LR_PATHS.has(d.setting))
+      ? ' (the learning rate alone may change on resume, by explicit opt-in: fit\'s allowLrChange, or --lr given to mlp-blocks train --resume)' : '';
+    throw new CheckpointError(file, `cannot resume: it was written with ${diffs.map((d) => `${d.setting} ${show(d.saved)}, this run has ${show(d.now)}`).join('; ')}${hint}`);
   }
-  const take = (name: string): StoredArray => {
+  const lrChange = o.allowLrChange && typeof saved.lr === 'number' && saved.lr !== fingerprint.lr ? { from: saved.lr, to: fingerprint.lr as number } : null;
+  const progress = checkProgress(file, m.progress, o);
+
+  const used = new Set<string>();
+  const take = (name: string, dtype: 'float32' | 'int32', shape: readonly (number | null)[], flatOk = false): StoredArray => {
     const a = arrays.get(name);
     if (!a) throw new CheckpointError(file, `is missing the array ${name}`);
+    const size = shape.reduce<number>((p, d) => p * (d ?? 1), 1);
+    // Format 1 stored best weights flat.
+    if (a.dtype !== dtype || !(sameShape(a.shape, shape) || (flatOk && sameShape(a.shape, [size])))) {
+      throw new CheckpointError(file, `array ${name} is ${a.dtype} [${a.shape}], this model needs ${dtype} [${shape}]`);
+    }
+    used.add(name);
     return a;
   };
-  const weights = model.weights.map((_, i) => take(`model/${i}`).data as Float32Array);
-  writeWeights(model, weights, file);
-  const bestWeights = m.progress.best && arrays.has('best/0') ? model.weights.map((_, i) => take(`best/${i}`).data as Float32Array) : null;
+  const weights = model.weights.map((w, i) => take(`model/${i}`, 'float32', w.shape).data as Float32Array);
+  const bestWeights = progress.best && arrays.has('best/0') ? model.weights.map((w, i) => take(`best/${i}`, 'float32', w.shape, version === 1).data as Float32Array) : null;
+  if (progress.best && !bestWeights) throw new CheckpointError(file, `records a best evaluation (epoch ${progress.best.epoch + 1}) but holds no best weights`);
+  const iter = take('adamw/iter', 'int32', []).data[0]!;
+  if (iter !== progress.step) throw new CheckpointError(file, `optimizer step count ${iter} disagrees with the run's step ${progress.step}`);
   const trainable = model.trainableWeights;
-  const opt: Array<{ name: string; tensor: tf.Tensor }> = [{ name: 'iter', tensor: tf.scalar(take('adamw/iter').data[0]!, 'int32') }];
-  trainable.forEach((w, i) => {
-    if (!arrays.has(`adamw/m/${i}`)) return; // no step taken yet
+  const hasMoments = arrays.has('adamw/m/0');
+  const moments = hasMoments ? trainable.map((w, i) => ({ w, m: take(`adamw/m/${i}`, 'float32', w.shape), v: take(`adamw/v/${i}`, 'float32', w.shape) })) : [];
+  if (progress.step > 0 && trainable.length > 0 && !hasMoments) throw new CheckpointError(file, `is missing the optimizer moments after ${progress.step} steps`);
+  const order = progress.batch > 0 ? (take('order', 'int32', [o.dataSize]).data as Int32Array) : null;
+  if (order && !isPermutation(order)) throw new CheckpointError(file, `the data order of epoch ${progress.epoch + 1} is not a permutation of 0..${o.dataSize - 1}`);
+  const extra = [...arrays.keys()].filter((n) => !used.has(n));
+  if (extra.length > 0) throw new CheckpointError(file, `holds arrays this run has no place for: ${extra.join(', ')}`);
+
+  writeWeights(model, weights, file);
+  const opt: Array<{ name: string; tensor: tf.Tensor }> = [{ name: 'iter', tensor: tf.scalar(iter, 'int32') }];
+  for (const { w, m: mm, v } of moments) {
     const name = (w.read() as tf.Variable).name;
-    opt.push({ name: `${name}/adamw_m`, tensor: tf.tensor(take(`adamw/m/${i}`).data, w.shape as number[], 'float32') });
-    opt.push({ name: `${name}/adamw_v`, tensor: tf.tensor(take(`adamw/v/${i}`).data, w.shape as number[], 'float32') });
-  });
+    opt.push({ name: `${name}/adamw_m`, tensor: tf.tensor(mm.data, w.shape as number[], 'float32') });
+    opt.push({ name: `${name}/adamw_v`, tensor: tf.tensor(v.data, w.shape as number[], 'float32') });
+  }
   await optimizer.setWeights(opt);
-  tf.dispose(opt.map((o) => o.tensor));
-  const order = arrays.has('order') ? (take('order').data as Int32Array) : null;
-  return { progress: m.progress, order, weights, bestWeights };
+  tf.dispose(opt.map((t) => t.tensor));
+  return { progress, order, weights, bestWeights, lrChange };
+}
+
+function isPermutation(order: Int32Array): boolean {
+  const seen = new Uint8Array(order.length);
+  for (const i of order) {
+    if (i < 0 || i >= order.length || seen[i]) return false;
+    seen[i] = 1;
+  }
+  return true;
 }
 
 /** True when a checkpoint file exists at `file`. */

@@ -1,3 +1,10 @@
+/** Where the best evaluation's checkpoint is: the file, the epoch it evaluated, and its step. */
+export interface BestCheckpoint {
+  file: string;
+  epoch: number;
+  step: number;
+}
+
 /** Raised when a training step's loss is NaN or infinite; the weights of that step were not applied. */
 export class NonFiniteLossError extends Error {
   readonly loss: number;
@@ -5,14 +12,23 @@ export class NonFiniteLossError extends Error {
   readonly step: number;
   /** The last checkpoint written before the failure, if any: still intact on disk. */
   readonly checkpoint: string | null;
+  readonly checkpointStep: number | null;
+  /** The checkpoint of the best evaluation (its weights predate any later blow-up), if one was kept. */
+  readonly best: BestCheckpoint | null;
 
-  constructor(loss: number, epoch: number, step: number, checkpoint: string | null, checkpointStep: number | null) {
+  constructor(loss: number, epoch: number, step: number, checkpoint: string | null, checkpointStep: number | null, best: BestCheckpoint | null = null) {
+    // The last checkpoint may already hold huge weights (they grow before the loss overflows), hence the best one.
     super(`training diverged: loss is ${loss} at epoch ${epoch + 1}, step ${step + 1}; stopped without applying that step. `
-      + (checkpoint ? `The last good checkpoint (step ${checkpointStep}) is intact at ${checkpoint}; lower the learning rate and resume from it.` : 'No checkpoint had been written yet; lower the learning rate and start again.'));
+      + (checkpoint
+        ? `The last checkpoint (step ${checkpointStep}) is intact at ${checkpoint}; resume from it with a lower learning rate (fit option allowLrChange: true; mlp-blocks train --resume --lr <lower>).`
+          + (best ? ` If its weights had already blown up, copy the best evaluation's checkpoint (epoch ${best.epoch + 1}, step ${best.step}) from ${best.file} over it first.` : '')
+        : 'No checkpoint had been written yet; lower the learning rate and start again.'));
     this.name = 'NonFiniteLossError';
     this.loss = loss;
     this.epoch = epoch;
     this.step = step;
     this.checkpoint = checkpoint;
+    this.checkpointStep = checkpointStep;
+    this.best = best;
   }
 }

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -7,7 +8,9 @@ import { type LossFn, type LossName, getLoss } from '../losses.js';
 import { type MetricName, checkMetric } from '../metrics.js';
 import { AdamW } from '../optim/adamw.js';
 import { SCHEDULES, type Schedule, type ScheduleKind, makeSchedule } from '../schedules.js';
-import { type BestEval, type RunFingerprint, type RunProgress, hasCheckpoint, loadRun, readWeights, saveRun, writeWeights } from './checkpoint.js';
+import { readCheckpointFile } from '../io/checkpoint-file.js';
+import { writeFileAtomic } from '../io/files.js';
+import { type BestEval, type RunFingerprint, type RunProgress, type SettingChange, hasCheckpoint, loadRun, readWeights, saveRun, writeWeights } from './checkpoint.js';
 import { NonFiniteLossError } from './errors.js';
 import { defaultMetric, evaluate } from './evaluate.js';
 import { type EpochLog, PROGRESS_MODES, type ProgressMode, createProgress } from './progress.js';
@@ -58,6 +61,16 @@ export interface FitOptions {
   checkpointEvery?: number;
   /** Continue from `checkpoint` if it exists (it must come from the same run settings). Default false. */
   resume?: boolean;
+  /**
+   * On resume, let `lr` differ from the checkpoint's (e.g. lower after a divergence): the schedule continues
+   * from the same step with the new peak rate, and the change is recorded in `FitResult.changes`. Default false.
+   */
+  allowLrChange?: boolean;
+  /**
+   * Settings outside fit that define the run (model spec, task, data options...), plain JSON. Saved in the
+   * checkpoint; a resume with any of them different is refused, naming each one with both values.
+   */
+  fingerprint?: Record<string, unknown>;
   /** Stop after this many epochs without an eval-loss improvement greater than `minDelta`. */
   earlyStop?: { patience: number; minDelta?: number };
   /** Put the best-eval weights back into the model at the end. Default true when evalData is given. */
@@ -81,6 +94,13 @@ export interface FitResult {
   resumedFromStep: number | null;
   /** Seconds of training over all sessions of the run. */
   seconds: number;
+  /** Settings changed on resume (the learning rate, with allowLrChange), in order. */
+  changes: SettingChange[];
+}
+
+/** Where fit keeps a copy of the checkpoint of the best evaluation so far, next to `file`. */
+export function bestCheckpointFile(file: string): string {
+  return file.endsWith('.ckpt') ? `${file.slice(0, -'.ckpt'.length)}.best.ckpt` : `${file}.best`;
 }
 
 function resolve(options: FitOptions, data: FitData) {
@@ -131,22 +151,34 @@ export async function fit(model: tfl.LayersModel, data: FitData, options: FitOpt
     data: data.name, dataSize: data.size, evalData: options.evalData ? `${options.evalData.name}/${options.evalData.size}` : null,
     epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, schedule: o.schedule.config,
     loss: typeof o.loss === 'string' ? o.loss : 'custom', seed: o.seed, shuffle: o.shuffle, weights: model.weights.length,
+    metric: o.metric, earlyStop: o.patience > 0 ? { patience: o.patience, minDelta: o.minDelta } : null,
   };
+  for (const [key, value] of Object.entries(options.fingerprint ?? {})) {
+    if (key in fingerprint) throw new ConfigError('fit', `fingerprint.${key}`, 'a setting name fit does not use itself', value);
+    fingerprint[key] = value === undefined ? null : value;
+  }
   const file = options.checkpoint ? path.resolve(options.checkpoint) : null;
   let lastCheckpointStep: number | null = null;
 
   let progress: RunProgress = {
     epoch: 0, batch: 0, step: 0, epochLossSum: 0, epochLossCount: 0, rng: new SeededRandom(o.seed).getState(),
-    history: [], best: null, sinceBest: 0, stoppedEarly: false, seconds: 0,
+    history: [], best: null, sinceBest: 0, stoppedEarly: false, seconds: 0, changes: [],
   };
   let order: Int32Array | null = null;
   let bestWeights: Float32Array[] | null = null;
   let resumedFromStep: number | null = null;
+  let lrChanged: SettingChange | null = null;
   if (file && options.resume && hasCheckpoint(file)) {
-    const state = await loadRun(file, model, optimizer, fingerprint);
+    const state = await loadRun(file, model, optimizer, fingerprint, {
+      epochs: o.epochs, batchesPerEpoch: o.batchesPerEpoch, dataSize: data.size, allowLrChange: options.allowLrChange ?? false,
+    });
     ({ progress, order, bestWeights } = state);
     resumedFromStep = progress.step;
     lastCheckpointStep = progress.step;
+    if (state.lrChange) {
+      lrChanged = { step: progress.step, setting: 'lr', ...state.lrChange };
+      progress = { ...progress, changes: [...progress.changes, lrChanged] };
+    }
   }
   const rng = SeededRandom.fromState(progress.rng);
   const sessionStart = performance.now();
@@ -162,12 +194,23 @@ export async function fit(model: tfl.LayersModel, data: FitData, options: FitOpt
   };
   const result = (): FitResult => ({
     history: progress.history, best: progress.best, steps: progress.step, epochsRun: progress.history.length,
-    stoppedEarly: progress.stoppedEarly, resumedFromStep, seconds: progress.seconds,
+    stoppedEarly: progress.stoppedEarly, resumedFromStep, seconds: progress.seconds, changes: progress.changes,
   });
+  // The best evaluation's checkpoint, as recorded inside that file (a kill between the two writes can leave it older).
+  const bestSaved = () => {
+    if (!file || !fs.existsSync(bestCheckpointFile(file))) return null;
+    try {
+      const p = (readCheckpointFile(bestCheckpointFile(file)).meta as { progress: RunProgress }).progress;
+      return { file: bestCheckpointFile(file), epoch: p.best!.epoch, step: p.step };
+    } catch {
+      return null;
+    }
+  };
 
   try {
     await cb.onTrainBegin?.({ epochs: o.epochs, batchesPerEpoch: o.batchesPerEpoch, resumedAtStep: resumedFromStep });
     if (resumedFromStep !== null) sink.message(`resuming from ${file} at epoch ${progress.epoch + 1}, step ${progress.step}`);
+    if (lrChanged) sink.message(`learning rate changed on resume: ${lrChanged.from} -> ${lrChanged.to} from step ${lrChanged.step}`);
     let stop = progress.stoppedEarly;
     while (!stop && progress.epoch < o.epochs) {
       const epoch = progress.epoch;
@@ -186,7 +229,7 @@ export async function fit(model: tfl.LayersModel, data: FitData, options: FitOpt
         } finally {
           tf.dispose([x, y]);
         }
-        if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, epoch, progress.step, lastCheckpointStep === null ? null : file, lastCheckpointStep);
+        if (!Number.isFinite(loss)) throw new NonFiniteLossError(loss, epoch, progress.step, lastCheckpointStep === null ? null : file, lastCheckpointStep, bestSaved());
         progress.step += 1;
         progress.batch += 1;
         progress.epochLossSum += loss;
@@ -219,10 +262,13 @@ export async function fit(model: tfl.LayersModel, data: FitData, options: FitOpt
           stop = true;
         }
       }
+      const improved = progress.best?.epoch === epoch && progress.sinceBest === 0;
       progress = { ...progress, epoch: epoch + 1, batch: 0, epochLossSum: 0, epochLossCount: 0 };
       order = null;
       sink.epochEnd(log);
       await save();
+      // A copy from before any later blow-up, for resuming after a divergence.
+      if (file && improved) writeFileAtomic(bestCheckpointFile(file), fs.readFileSync(file));
       if (progress.stoppedEarly) sink.message(`early stop: no eval-loss improvement for ${o.patience} epochs (best epoch ${progress.best!.epoch + 1})`);
       if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
     }

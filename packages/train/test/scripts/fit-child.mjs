@@ -1,6 +1,7 @@
 // A small training run against the built package, for the kill-and-resume test. Prints "resumed <step>",
 // "step <n>" and "checkpoint <n>" lines; writes the final weights as JSON when it completes.
-// Usage: node fit-child.mjs <checkpoint file> <output json> <resume 0|1> <pause ms per step>
+// Usage: node fit-child.mjs <checkpoint file> <output json> <resume 0|1> <pause ms per step> [hang at step]
+// With a hang step the child prints "hang <n>" after that step and waits forever, to be killed right there.
 import '@tensorflow/tfjs-backend-cpu';
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,7 +9,7 @@ import { buildModel } from '@mlp-blocks/core';
 import '@mlp-blocks/hourglass';
 import { arrayData, fit } from '@mlp-blocks/train';
 
-const [checkpoint, output, resume, pause] = process.argv.slice(2);
+const [checkpoint, output, resume, pause, hangAt] = process.argv.slice(2);
 await tf.setBackend('cpu');
 // Noisy/clean pairs of 64 values with structure to learn (clean = sigmoid of a rank-4 product), seeded.
 const basis = tf.randomNormal([4, 64], 0, 1, 'float32', 5);
@@ -27,6 +28,10 @@ const result = await fit(model, splits.train, {
     onCheckpoint: ({ step }) => console.log(`checkpoint ${step}`),
     onBatchEnd: async ({ step }) => {
       console.log(`step ${step}`);
+      if (hangAt !== undefined && step === Number(hangAt)) {
+        console.log(`hang ${step}`);
+        await new Promise(() => setInterval(() => {}, 1 << 30));
+      }
       if (Number(pause) > 0) await sleep(Number(pause));
     },
   },
