@@ -1,10 +1,12 @@
 // The download path against a local HTTP server on 127.0.0.1 serving good, corrupt and truncated files. No
 // request leaves the machine: every fetch goes through `localOnly`, which refuses any other host.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChecksumError, DatasetUnavailableError } from '../src/errors.js';
 import { loadTask } from '../src/load-task.js';
@@ -21,6 +23,14 @@ CORRUPT[123_456]! ^= 0x20;
 let server: Server;
 let base = '';
 const requests: string[] = [];
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+/** The "gated" file: its first bytes go out at once, the rest only when the test opens the gate. */
+let gate = deferred();
+let gatedRequest = deferred();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -33,6 +43,13 @@ beforeAll(async () => {
       // Announces the whole file, sends part of it, then drops the connection.
       res.writeHead(200, { 'content-length': BLOB.length });
       res.write(BLOB.subarray(0, 100_000), () => res.destroy());
+      return;
+    }
+    if (kind === 'gated') {
+      res.writeHead(200, { 'content-length': BLOB.length });
+      res.write(BLOB.subarray(0, 1000));
+      gatedRequest.resolve();
+      void gate.promise.then(() => res.end(BLOB.subarray(1000)));
       return;
     }
     if (kind === 'stall') {
@@ -213,5 +230,120 @@ describe('the named data sets through the download path', () => {
     } finally {
       if (saved !== undefined) process.env['MLP_BLOCKS_IMAGENET32'] = saved;
     }
+  });
+});
+
+describe('one download per file: within a process, across processes, and after a crash', () => {
+  const count = (tag: string) => requests.filter((r) => r.includes(tag)).length;
+
+  it('three concurrent loads of one file make one request', async () => {
+    const cacheDir = tempDir();
+    const s = spec(`${base}/good/blob.bin?three`);
+    const all = await Promise.all([1, 2, 3].map(() => ensureFiles('toy', [s], { ...quiet, cacheDir })));
+    expect(all.map((p) => p.get('blob.bin'))).toEqual(Array(3).fill(join(cacheDir, 'toy', 'blob.bin')));
+    expect(count('?three')).toBe(1);
+    expect(readdirSync(join(cacheDir, 'toy'))).toEqual(['blob.bin']); // no lock or .part left
+    rmSync(cacheDir, { recursive: true });
+  });
+
+  it('the .part file of a dead download is removed when the cache is next used; a live one is kept', async () => {
+    const cacheDir = tempDir();
+    mkdirSync(join(cacheDir, 'toy'));
+    writeFileSync(join(cacheDir, 'toy', 'blob.bin'), BLOB);
+    const dead = 'x.99999999-abcd.part';
+    const live = `x.${process.pid}-beef.part`;
+    writeFileSync(join(cacheDir, 'toy', dead), 'half a download');
+    writeFileSync(join(cacheDir, 'toy', live), 'in progress');
+    await ensureFiles('toy', [spec(`${base}/good/blob.bin`)], { ...quiet, cacheDir });
+    expect(readdirSync(join(cacheDir, 'toy')).sort()).toEqual(['blob.bin', live]);
+    rmSync(cacheDir, { recursive: true });
+  });
+
+  it('a stale lock (its process is dead) is taken over instead of waited on', async () => {
+    const cacheDir = tempDir();
+    mkdirSync(join(cacheDir, 'toy'));
+    writeFileSync(join(cacheDir, 'toy', 'blob.bin.lock'), JSON.stringify({ pid: 99999999, hostname: (await import('node:os')).hostname(), time: 0 }));
+    await ensureFiles('toy', [spec(`${base}/good/blob.bin?stale-lock`)], { ...quiet, cacheDir });
+    expect(count('?stale-lock')).toBe(1);
+    expect(readdirSync(join(cacheDir, 'toy'))).toEqual(['blob.bin']);
+    rmSync(cacheDir, { recursive: true });
+  });
+
+  it('a second process waits on the lock and finds the file cached, without a second request', async () => {
+    const dist = new URL('../dist/index.js', import.meta.url);
+    expect(existsSync(dist), 'build @mlp-blocks/datasets first').toBe(true);
+    const cacheDir = tempDir();
+    gate = deferred();
+    gatedRequest = deferred();
+    const s = { ...spec(`${base}/gated/blob.bin?two-processes`), name: 'gated.bin' };
+    const first = ensureFiles('toy', [s], { ...quiet, cacheDir });
+    await gatedRequest.promise; // this process holds the lock and is mid-download
+    const script = join(cacheDir, 'second.mjs');
+    writeFileSync(script, [
+      `import { ensureFiles } from ${JSON.stringify(fileURLToPath(dist))};`,
+      'const spec = JSON.parse(process.argv[3]);',
+      'const paths = await ensureFiles("toy", [spec], { cacheDir: process.argv[2], progress: (p) => { if (p.waitingFor) console.log(JSON.stringify({ waiting: p.waitingFor.pid })); } });',
+      'console.log(JSON.stringify({ done: paths.get(spec.name) }));',
+    ].join('\n'));
+    const child = spawn(process.execPath, [script, cacheDir, JSON.stringify(s)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('"waiting"')) resolve();
+        });
+        void exited.then((code) => reject(new Error(`the second process ended (${code}) before waiting: ${out} ${err}`)));
+      });
+      expect(JSON.parse(out.split('\n')[0]!)).toEqual({ waiting: process.pid });
+      gate.resolve();
+      await first;
+      expect(await exited, err).toBe(0);
+      expect(JSON.parse(out.trim().split('\n').at(-1)!)).toEqual({ done: join(cacheDir, 'toy', 'gated.bin') });
+      expect(count('?two-processes')).toBe(1);
+      expect(readFileSync(join(cacheDir, 'toy', 'gated.bin')).equals(Buffer.from(BLOB))).toBe(true);
+      expect(readdirSync(join(cacheDir, 'toy'))).toEqual(['gated.bin']);
+    } finally {
+      gate.resolve();
+      if (child.exitCode === null) child.kill();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a damaged cached file', () => {
+  it('with downloads off, is reported and left exactly as it is, by every one of parallel loads', async () => {
+    const cacheDir = tempDir();
+    mkdirSync(join(cacheDir, 'toy'));
+    writeFileSync(join(cacheDir, 'toy', 'blob.bin'), CORRUPT);
+    const errors = await Promise.all([1, 2, 3].map(() => ensureFiles('toy', [spec(`${base}/good/blob.bin`)], { ...quiet, cacheDir, download: false }).catch((e: unknown) => e)));
+    for (const err of errors) {
+      expect(err).toBeInstanceOf(ChecksumError);
+      expect((err as Error).message).toMatch(new RegExp(`^${join(cacheDir, 'toy', 'blob.bin')}: SHA-256 mismatch: expected ${SHA}, got [0-9a-f]{64}; the cached file was left as it is \\(downloads are off\\); delete it, or load with downloads on to replace it$`));
+    }
+    expect(readFileSync(join(cacheDir, 'toy', 'blob.bin')).equals(Buffer.from(CORRUPT))).toBe(true);
+    rmSync(cacheDir, { recursive: true });
+  });
+
+  it('with downloads on, is replaced, and a warning says so', async () => {
+    const cacheDir = tempDir();
+    mkdirSync(join(cacheDir, 'toy'));
+    writeFileSync(join(cacheDir, 'toy', 'blob.bin'), CORRUPT);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      await ensureFiles('toy', [spec(`${base}/good/blob.bin`)], { ...quiet, cacheDir });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(readFileSync(join(cacheDir, 'toy', 'blob.bin')).equals(Buffer.from(BLOB))).toBe(true);
+    expect(warnings.map((w) => [w.name, w.message])).toEqual([['DatasetCacheWarning',
+      `${join(cacheDir, 'toy', 'blob.bin')}: the cached file fails its SHA-256 check (expected ${SHA}, got ${createHash('sha256').update(CORRUPT).digest('hex')}); it is deleted and downloaded again`]]);
+    rmSync(cacheDir, { recursive: true });
   });
 });

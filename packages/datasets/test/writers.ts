@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { create } from 'tar';
 
 /** An IDX file: 00 00 <type> <ndims>, big-endian uint32 dims, big-endian values. */
@@ -79,4 +79,88 @@ export async function syntheticSet(n: number, channels: number, height: number, 
     labels: Uint16Array.from({ length: n }, (_, i) => i % classes),
     chunks: [{ bytes: pseudoBytes(n * size, seed), offset: 0, stride: size, count: n }],
   });
+}
+
+/** A plain ustar archive built by hand (so tests can make what tar tools refuse to: duplicates, odd tails). */
+export function tarBytes(members: { name: string; data: Uint8Array }[], tail = 1024): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const m of members) {
+    const h = new Uint8Array(512);
+    const put = (at: number, text: string) => h.set(new TextEncoder().encode(text), at);
+    put(0, m.name);
+    put(100, '0000644\0');
+    put(108, '0000000\0');
+    put(116, '0000000\0');
+    put(124, `${m.data.length.toString(8).padStart(11, '0')}\0`);
+    put(136, '00000000000\0');
+    put(148, '        ');
+    h[156] = 0x30; // '0': a regular file
+    put(257, 'ustar\0');
+    put(263, '00');
+    const sum = h.reduce((a, b) => a + b, 0);
+    put(148, `${sum.toString(8).padStart(6, '0')}\0 `);
+    parts.push(h, m.data, new Uint8Array((512 - (m.data.length % 512)) % 512));
+  }
+  parts.push(new Uint8Array(tail)); // the two end-of-archive blocks (and any padding)
+  return Buffer.concat(parts);
+}
+
+/** A .npy file (version 1): magic, header length, the dict padded to a multiple of 64 bytes, the raw data. */
+export function npyBytes(descr: string, shape: number[], data: Uint8Array): Uint8Array {
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  while ((10 + dict.length + 1) % 64 !== 0) dict += ' ';
+  dict += '\n';
+  const out = new Uint8Array(10 + dict.length + data.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  new DataView(out.buffer).setUint16(8, dict.length, true);
+  out.set(new TextEncoder().encode(dict), 10);
+  out.set(data, 10 + dict.length);
+  return out;
+}
+
+/** A zip archive (stored or deflated entries, no zip64), as np.savez / np.savez_compressed write them. */
+export function zipBytes(entries: { name: string; data: Uint8Array; deflate?: boolean }[]): Uint8Array {
+  const local: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const packed = e.deflate ? deflateRawSync(e.data) : Buffer.from(e.data);
+    const crc = crc32(e.data);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(e.deflate ? 8 : 0, 8);
+    lh.writeUInt32LE(crc, 14);
+    lh.writeUInt32LE(packed.length, 18);
+    lh.writeUInt32LE(e.data.length, 22);
+    lh.writeUInt16LE(name.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(e.deflate ? 8 : 0, 10);
+    ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(packed.length, 20);
+    ch.writeUInt32LE(e.data.length, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(offset, 42);
+    local.push(lh, name, packed);
+    central.push(ch, name);
+    offset += lh.length + name.length + packed.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...local, cd, end]);
+}
+
+/** Offsets of the uncompressed-size fields of a zipBytes archive's first entry (local header, central directory). */
+export function firstEntrySizeFields(zip: Uint8Array): { local: number; central: number } {
+  const b = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+  return { local: 22, central: b.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 24 };
 }

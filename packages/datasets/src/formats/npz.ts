@@ -76,9 +76,7 @@ function nextEntry(zip: yauzl.ZipFile, file: string): Promise<yauzl.Entry | null
 /** Checks an entry's declared size before anything is allocated for it: what its compressed bytes can hold, and the cap. */
 function checkClaimedSize(entry: yauzl.Entry, where: string, budget: InflateBudget): void {
   const { uncompressedSize: size, compressedSize: packed, compressionMethod: method } = entry;
-  if (method === 0 && size !== packed) {
-    throw new DataFormatError(where, 'corrupt', `stored entry claims ${size} bytes but holds ${packed}`);
-  }
+  // (yauzl already refuses a stored entry whose two sizes differ.)
   if (method === 8 && size > packed * MAX_DEFLATE_RATIO + 1024) {
     throw new DataFormatError(where, 'corrupt', `entry claims ${size} bytes from ${packed} compressed bytes, more than deflate can produce`);
   }

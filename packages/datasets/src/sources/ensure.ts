@@ -75,6 +75,7 @@ export async function ensureFiles(dataset: string, specs: readonly FileSpec[], o
 
   const dir = datasetCacheDir(dataset, options.cacheDir);
   const download = options.download ?? !process.env['MLP_BLOCKS_OFFLINE'];
+  if (download) await removeStaleParts(dir); // a read-only use (inspect, offline) leaves the cache as it is
   const todo: FileSpec[] = [];
   for (const spec of specs) {
     const path = join(dir, spec.name);
@@ -89,7 +90,6 @@ export async function ensureFiles(dataset: string, specs: readonly FileSpec[], o
   if (todo.length && !download) {
     throw new DatasetUnavailableError(dataset, dir, todo.map((s) => missing(s, options.mirror)), 'not in the cache, and downloads are off');
   }
-  if (todo.length) await removeStaleParts(dir);
   for (const [k, spec] of todo.entries()) {
     const path = join(dir, spec.name);
     const failures = await downloadOnce(path, spec, options);
