@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataFormatError, inspectDataset, type DatasetInfo, type FileInfo } from '../src/index.js';
+import { ChecksumError, DataFormatError, inspectDataset, type DatasetInfo, type FileInfo } from '../src/index.js';
 import { MNIST_RAW } from '../src/sources/catalog.js';
-import { cifarBytes, gzipSync, idxPair, pseudoBytes, tarGz, tempDir } from './writers.js';
+import { cifarBytes, gzipSync, idxBytes, idxPair, npyBytes, pseudoBytes, tarGz, tempDir, zipBytes } from './writers.js';
 
 const tmp = tempDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -70,5 +70,32 @@ describe('inspectDataset on files', () => {
     writeFileSync(odd, 'hello');
     await expect(inspectDataset(odd)).rejects.toBeInstanceOf(DataFormatError);
     await expect(inspectDataset(join(tmp, 'nope'))).rejects.toThrow(/neither a data set name \(mnist, fashion-mnist, cifar10, cifar100, imagenet32\) nor a readable file/);
+  });
+});
+
+describe('inspectDataset holds files to the loaders\' rules and only reads', () => {
+  it('an IDX label file with a label the loaders refuse fails the same way', async () => {
+    const labels = join(tmp, 'train-labels-idx1-ubyte-bad');
+    writeFileSync(labels, idxBytes(0x08, [4], [1, 2, 12, 3]));
+    await expect(inspectDataset(labels)).rejects.toThrow(`${labels}: label out of range: label 12 at index 2 is outside [0, 9]`);
+  });
+
+  it('an npz without a "data" array is an error, not "0 examples"', async () => {
+    const npz = join(tmp, 'no-data.npz');
+    writeFileSync(npz, zipBytes([{ name: 'labels.npy', data: npyBytes('<i8', [2], new Uint8Array(16)) }]));
+    await expect(inspectDataset(npz)).rejects.toThrow(`${npz}: missing entry: no array "data" holding the examples (found "labels")`);
+  });
+
+  it('a named data set whose cached file is damaged: the checksum error, and the cache unchanged', async () => {
+    const cacheDir = join(tmp, 'cache');
+    mkdirSync(join(cacheDir, 'cifar10'), { recursive: true });
+    const archive = join(cacheDir, 'cifar10', 'cifar-10-binary.tar.gz');
+    const damaged = pseudoBytes(5000, 4);
+    writeFileSync(archive, damaged);
+    const err = await inspectDataset('cifar10', { cacheDir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ChecksumError);
+    expect((err as Error).message).toBe(`${archive}: SHA-256 mismatch: expected c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd, got ${sha(damaged)}; the cached file was left as it is (downloads are off); delete it, or load with downloads on to replace it`);
+    expect(readdirSync(join(cacheDir, 'cifar10'))).toEqual(['cifar-10-binary.tar.gz']);
+    expect(readFileSync(archive).equals(Buffer.from(damaged))).toBe(true);
   });
 });
