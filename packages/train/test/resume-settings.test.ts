@@ -100,8 +100,8 @@ describe('after a divergence', () => {
     const bestEpoch = (readCheckpointFile(file).meta as { progress: { best: { epoch: number } } }).progress.best.epoch;
     expect(error.best).toEqual({ file: best, epoch: bestEpoch, step: 4 * (bestEpoch + 1) });
     expect(error.message).toBe(`training diverged: loss is NaN at epoch 3, step 9; stopped without applying that step. The last checkpoint (step 8) is intact at ${file}; `
-      + 'resume from it with a lower learning rate (fit option allowLrChange: true; mlp-blocks train --resume --lr <lower>). '
-      + `If its weights had already blown up, copy the best evaluation's checkpoint (epoch ${bestEpoch + 1}, step ${4 * (bestEpoch + 1)}) from ${best} over it first.`);
+      + 'resume from it with a lower learning rate (fit option allowLrChange: true; mlp-blocks train --resume --lr <lower>).'
+      + (bestEpoch === 1 ? '' : ` If its weights had already blown up, copy the best evaluation's checkpoint (epoch ${bestEpoch + 1}, step ${4 * (bestEpoch + 1)}) from ${best} over it first.`));
     // The best checkpoint holds the best epoch's end state: its weights are the best weights.
     const saved = readCheckpointFile(best);
     const progress = (saved.meta as { progress: { epoch: number } }).progress;

@@ -161,10 +161,10 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--sigma <std>', 'denoising noise standard deviation (default 0.25, the paper\'s)', nonNegativeNumber('--sigma'))
     .option('--limit <n>', 'train on the first n training examples only, for quick runs (eval and test stay whole)', positiveInt('--limit'))
     .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)'))
-    .action(async (opts: TrainArgs & { backend: BackendName; plugin: string[] }) => {
+    .action(async (opts: TrainArgs & { backend: BackendName; plugin: string[] }, cmd: Command) => {
       await usePlugins(opts);
       await useBackend(opts.backend);
-      await trainCommand(opts, loadData);
+      await trainCommand({ ...opts, lrGiven: cmd.getOptionValueSource('lr') === 'cli' }, loadData);
     });
 
   withPlugins(program

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { appendLineDurable, type ProgressMode, type ScheduleKind } from '@mlp-blocks/train';
+import { NonFiniteLossError, appendLineDurable, type ProgressMode, type ScheduleKind } from '@mlp-blocks/train';
+import { ensureWritableDir } from '../run/out-dir.js';
 import { fillSpec, resolveModelArg, trialParams } from '../run/spec.js';
 import type { DataLoader, TaskName } from '../run/tasks.js';
 import { type TrialConfig, type TrialRecord, runTrial, trialId } from '../run/trial.js';
@@ -28,6 +29,34 @@ export interface TrainArgs {
   sigma?: number;
   limit?: number;
   dataDir?: string;
+  /** True when --lr was given on the command line: only then may a resume change the learning rate. */
+  lrGiven?: boolean;
+  backend?: string;
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+const shellWord = (w: string) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
+
+/** The `mlp-blocks train` command that resumes this run at learning rate `lr` (every run-defining option kept). */
+export function resumeCommand(a: TrainArgs, lr: number): string {
+  const words = ['mlp-blocks', 'train', '--task', a.task, '--dataset', a.dataset, '--model', a.model, '--epochs', String(a.epochs),
+    '--batch-size', String(a.batchSize), '--seed', String(a.seed), '--schedule', a.schedule, '--warmup', String(a.warmup),
+    '--weight-decay', String(a.weightDecay), '--patience', String(a.patience)];
+  if (a.checkpointEvery) words.push('--checkpoint-every', String(a.checkpointEvery));
+  if (a.sigma !== undefined) words.push('--sigma', String(a.sigma));
+  if (a.limit !== undefined) words.push('--limit', String(a.limit));
+  if (a.dataDir) words.push('--data-dir', a.dataDir);
+  if (a.backend) words.push('--backend', a.backend);
+  words.push('--out', a.out, '--resume', '--lr', String(lr));
+  return words.map(shellWord).join(' ');
+}
+
+/** A divergence, with the exact commands that continue the run at a tenth of the learning rate. */
+function divergenceError(e: NonFiniteLossError, a: TrainArgs): Error {
+  if (!e.checkpoint) return new Error(`${e.message.split('. ')[0]}. No checkpoint had been written yet; start again with a lower --lr (e.g. ${Number((a.lr / 10).toPrecision(3))}).`);
+  const cmd = resumeCommand(a, Number((a.lr / 10).toPrecision(3)));
+  const best = e.best && e.best.step !== e.checkpointStep ? ` If the weights had blown up before the loss did, continue from the best evaluation (epoch ${e.best.epoch + 1}, step ${e.best.step}) instead: cp ${shellWord(e.best.file)} ${shellWord(e.checkpoint)} && ${cmd}` : '';
+  return new Error(`${e.message.split('. ')[0]}. To continue from the last checkpoint (step ${e.checkpointStep}, ${e.checkpoint}) at a tenth of the learning rate: ${cmd}.${best}`);
 }
 
 /** `--model`: a preset name, inline JSON, or a JSON file. Errors are prefixed with the option. */
@@ -59,6 +88,7 @@ export async function trainCommand(a: TrainArgs, loadData: DataLoader): Promise<
   const resultsFile = path.join(out, RESULTS);
   if (!a.resume && fs.existsSync(resultsFile)) throw new Error(`--out: ${out} already holds a finished run; choose another directory (or --resume to print its result)`);
   if (!a.resume && fs.existsSync(path.join(out, 'checkpoint.ckpt'))) throw new Error(`--out: ${out} holds an unfinished run; pass --resume to continue it or choose another directory`);
+  ensureWritableDir('--out', out); // before the data loads and an epoch is spent
   const data = { ...(a.sigma !== undefined ? { sigma: a.sigma } : {}), ...(a.limit !== undefined ? { limit: a.limit } : {}) };
   const splits = await loadData({ task: a.task, dataset: a.dataset, seed: a.seed, ...data, ...(a.dataDir ? { dataDir: a.dataDir } : {}) });
   try {
@@ -80,10 +110,14 @@ export async function trainCommand(a: TrainArgs, loadData: DataLoader): Promise<
       record = finished;
       if (!a.json) process.stderr.write(`${out} already finished this run; its result:\n`);
     } else {
-      record = await runTrial(config, splits, {
-        dir: out, relativeDir: '.', resume: a.resume ?? false, progress: a.progress, keepModel: true,
-        ...(a.checkpointEvery ? { checkpointEvery: a.checkpointEvery } : {}),
-      });
+      try {
+        record = await runTrial(config, splits, {
+          dir: out, relativeDir: '.', resume: a.resume ?? false, allowLrChange: a.lrGiven ?? false, progress: a.progress, keepModel: true,
+          ...(a.checkpointEvery ? { checkpointEvery: a.checkpointEvery } : {}),
+        });
+      } catch (e) {
+        throw e instanceof NonFiniteLossError ? divergenceError(e, a) : e;
+      }
       appendLineDurable(resultsFile, JSON.stringify(record));
     }
     process.stdout.write(a.json ? `${JSON.stringify(record)}\n` : `${describeRecord(record, out)}\n`);

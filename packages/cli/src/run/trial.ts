@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ModelSpec, countParams } from '@mlp-blocks/core';
 import { fileSystem } from '@mlp-blocks/core/node';
-import { evaluate, fit, type FitData, type ProgressMode, type ScheduleKind, withSeededRandom, writeFileAtomic } from '@mlp-blocks/train';
+import { bestCheckpointFile, evaluate, fit, type FitData, type ProgressMode, type ScheduleKind, type SettingChange, withSeededRandom, writeFileAtomic } from '@mlp-blocks/train';
 import { buildModel } from './image-models.js';
 import { writeSamples } from './samples.js';
 import { hashOf } from './spec.js';
@@ -54,6 +54,8 @@ export interface TrialRecord {
    * this field existed have none.
    */
   history?: Array<{ epoch: number; loss: number; evalLoss: number | null; evalMetric: number | null }>;
+  /** Settings changed when the run was resumed (a lowered learning rate after a divergence); absent if none. */
+  changes?: SettingChange[];
 }
 
 /** The stable id of a trial: its family and a hash of its whole configuration. */
@@ -68,6 +70,8 @@ export interface RunTrialOptions {
   /** `dir` relative to the results file, recorded in the record. */
   relativeDir: string;
   resume?: boolean;
+  /** On resume, let `config.lr` differ from the checkpoint's; the change is recorded in the record. Default false. */
+  allowLrChange?: boolean;
   progress?: ProgressMode;
   checkpointEvery?: number;
   /** Keep the best model (tfjs model.json + weights.bin) under dir/model. Default false. */
@@ -98,7 +102,9 @@ export async function runTrial(config: TrialConfig, splits: TaskSplits, o: RunTr
       loss: objective.loss, metric: objective.metric, evalData: splits.eval,
       ...(config.patience ? { earlyStop: { patience: config.patience } } : {}),
       checkpoint: path.join(o.dir, 'checkpoint.ckpt'), ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
-      resume: o.resume ?? false, progress: o.progress ?? 'auto',
+      resume: o.resume ?? false, allowLrChange: o.allowLrChange ?? false, progress: o.progress ?? 'auto',
+      // What fit cannot see for itself; a resume with any of it changed is refused.
+      fingerprint: { task: config.task, dataset: config.dataset, spec: config.spec, sigma: config.sigma ?? 'default', limit: config.limit ?? 'all' },
     });
     const test = splits.test ? await evaluate(model, splits.test, { batchSize: config.batchSize, loss: objective.loss, metric: objective.metric }) : null;
     const sampleSet: FitData = splits.test ?? splits.eval;
@@ -111,9 +117,13 @@ export async function runTrial(config: TrialConfig, splits: TaskSplits, o: RunTr
       epochsRun: result.epochsRun, steps: result.steps, stoppedEarly: result.stoppedEarly, seconds: round(result.seconds, 3),
       dir: o.relativeDir,
       history: result.history.map((h) => ({ epoch: h.epoch, loss: h.loss, evalLoss: h.evalLoss, evalMetric: h.evalMetric })),
+      ...(result.changes.length > 0 ? { changes: result.changes } : {}),
     };
     writeFileAtomic(path.join(o.dir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`);
-    if (o.dropCheckpoint) fs.rmSync(path.join(o.dir, 'checkpoint.ckpt'), { force: true });
+    if (o.dropCheckpoint) {
+      fs.rmSync(path.join(o.dir, 'checkpoint.ckpt'), { force: true });
+      fs.rmSync(bestCheckpointFile(path.join(o.dir, 'checkpoint.ckpt')), { force: true });
+    }
     return record;
   } finally {
     model.dispose();

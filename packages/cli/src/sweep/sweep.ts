@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appendLineDurable, type ProgressMode, writeFileAtomic } from '@mlp-blocks/train';
+import { ensureWritableDir } from '../run/out-dir.js';
 import { type TrialRecord, runTrial } from '../run/trial.js';
 import type { DataLoader } from '../run/tasks.js';
 import { type Grid, type PlannedTrial, type Shard, gridHash, planTrials, shardTrials } from './grid.js';
@@ -47,6 +48,7 @@ export const MANIFEST = 'sweep.json';
 export async function runSweep(o: SweepOptions): Promise<{ ran: TrialRecord[]; skipped: number; planned: PlannedTrial[] }> {
   const log = o.log ?? (() => {});
   const out = path.resolve(o.out);
+  ensureWritableDir('--out', out); // before the data loads and a trial is spent
   const resultsFile = path.join(out, RESULTS);
   const manifestFile = path.join(out, MANIFEST);
   const hash = gridHash(o.grid);

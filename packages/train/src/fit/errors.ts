@@ -21,7 +21,7 @@ export class NonFiniteLossError extends Error {
     super(`training diverged: loss is ${loss} at epoch ${epoch + 1}, step ${step + 1}; stopped without applying that step. `
       + (checkpoint
         ? `The last checkpoint (step ${checkpointStep}) is intact at ${checkpoint}; resume from it with a lower learning rate (fit option allowLrChange: true; mlp-blocks train --resume --lr <lower>).`
-          + (best ? ` If its weights had already blown up, copy the best evaluation's checkpoint (epoch ${best.epoch + 1}, step ${best.step}) from ${best.file} over it first.` : '')
+          + (best && best.step !== checkpointStep ? ` If its weights had already blown up, copy the best evaluation's checkpoint (epoch ${best.epoch + 1}, step ${best.step}) from ${best.file} over it first.` : '')
         : 'No checkpoint had been written yet; lower the learning rate and start again.'));
     this.name = 'NonFiniteLossError';
     this.loss = loss;
