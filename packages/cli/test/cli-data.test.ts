@@ -2,7 +2,7 @@
 // data sets that are not here), `train` on real MNIST, and `data inspect` on named sets and on files.
 import '@tensorflow/tfjs-backend-cpu';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -129,5 +129,31 @@ describe.skipIf(!existsSync(cli))('mlp-blocks data inspect', () => {
 
     const none = run('data', 'inspect', join(dir, 'no-such-file'));
     expect(errorLines(none)).toEqual([`mlp-blocks: ${join(dir, 'no-such-file')}: unsupported format: neither a data set name (mnist, fashion-mnist, cifar10, cifar100, imagenet32) nor a readable file`]);
+  });
+
+  it('a damaged cached archive: inspect and an offline train both report its checksum, and leave it as it is', () => {
+    const cache = join(dir, 'damaged-cache');
+    mkdirSync(join(cache, 'cifar10'), { recursive: true });
+    const archive = join(cache, 'cifar10', 'cifar-10-binary.tar.gz');
+    writeFileSync(archive, Buffer.from('not the CIFAR-10 archive'));
+    const want = `${archive}: SHA-256 mismatch: expected c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd, got ${sha256(archive)}; the cached file was left as it is (downloads are off); delete it, or load with downloads on to replace it`;
+    const inspect = runWithEnv({ MLP_BLOCKS_CACHE: cache }, 'data', 'inspect', 'cifar10');
+    expect(inspect.status).toBe(1);
+    expect(errorLines(inspect)).toEqual([`mlp-blocks: ${want}`]);
+    // train loads its three splits in parallel: the checksum error, not a derived "not in the cache", reaches the user.
+    const train = runWithEnv({ MLP_BLOCKS_OFFLINE: '1', MLP_BLOCKS_CACHE: cache }, 'train', '--task', 'classify', '--dataset', 'cifar10', '--model', 'hourglass-tiny', '--out', join(dir, 'never'));
+    expect(train.status).toBe(1);
+    expect(errorLines(train)).toEqual([`mlp-blocks: --dataset cifar10: ${want}`]);
+    expect(readFileSync(archive, 'utf8')).toBe('not the CIFAR-10 archive');
+    expect(readdirSync(join(cache, 'cifar10'))).toEqual(['cifar-10-binary.tar.gz']);
+  });
+
+  it('an IDX label file holding a label the loaders refuse fails as they do', () => {
+    const labels = join(dir, 't10k-labels-idx1-ubyte');
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(0x00000801, 0);
+    header.writeUInt32BE(3, 4);
+    writeFileSync(labels, Buffer.concat([header, Buffer.from([1, 10, 2])]));
+    expect(errorLines(run('data', 'inspect', labels))).toEqual([`mlp-blocks: ${labels}: label out of range: label 10 at index 1 is outside [0, 9]`]);
   });
 });
