@@ -90,7 +90,7 @@ describe.skipIf(!existsSync(cli))('invalid arguments exit non-zero with one line
     [['train', '--task', 'inpaint', ...base], "error: option '--task <name>' argument 'inpaint' is invalid. --task must be one of denoise, superres, genclass, classify, received \"inpaint\""],
     [['train', '--task', 'denoise', ...base, '--epochs', '-3'], "error: option '--epochs <n>' argument '-3' is invalid. --epochs must be a positive integer, received \"-3\""],
     [['train', '--task', 'denoise', ...base, '--epochs', '0'], "error: option '--epochs <n>' argument '0' is invalid. --epochs must be a positive integer, received \"0\""],
-    [['train', '--task', 'denoise', ...base, '--lr', 'fast'], "error: option '--lr <rate>' argument 'fast' is invalid. --lr must be a positive number, received \"fast\""],
+    [['train', '--task', 'denoise', ...base, '--lr', 'fast'], "error: option '--lr <rate>' argument 'fast' is invalid. --lr must be a positive number written in decimal, received \"fast\""],
     [['train', '--task', 'denoise', '--dataset', 'mnist2', '--model', 'hourglass-tiny', '--out', 'x'], "error: option '--dataset <name>' argument 'mnist2' is invalid. --dataset must be one of mnist, fashion-mnist, cifar10, cifar100, imagenet32, synthetic, received \"mnist2\""],
     [['train', '--task', 'denoise', '--dataset', 'synthetic', '--model', '{"model":"hourglass","width":32,"bottleneck":4,"depth":-1}', '--out', join(dir, 'never'), '--backend', 'cpu'],
       'mlp-blocks: --model: hourglassMlp: option "depth" must be a positive integer, received -1'],
@@ -102,7 +102,7 @@ describe.skipIf(!existsSync(cli))('invalid arguments exit non-zero with one line
       "error: option '--limit <n>' argument '0' is invalid. --limit must be a positive integer, received \"0\""],
     [['train', '--dataset', 'synthetic', '--model', 'hourglass-tiny', '--out', 'x'], "error: required option '--task <name>' not specified"],
     [['sweep', '--grid', 'g.json', '--out', 'x', '--shard', '3/3'], 'error: option \'--shard <k/n>\' argument \'3/3\' is invalid. --shard must be k/n with 0 <= k < n (k is 0-based), received "3/3"'],
-    [['sweep', '--grid', 'no-such-grid.json', '--out', 'x'], /^mlp-blocks: --grid: cannot read no-such-grid.json as JSON \(ENOENT/],
+    [['sweep', '--grid', 'no-such-grid.json', '--out', 'x'], /^mlp-blocks: --grid no-such-grid.json: cannot read it \(ENOENT/],
     [['report', join(dir, 'empty')], `mlp-blocks: report: ${join(dir, 'empty')} holds no results.jsonl (run \`mlp-blocks train\` or \`sweep\` with --out ${join(dir, 'empty')} first)`],
   ])('%j', (args, message) => {
     const r = run(...args);

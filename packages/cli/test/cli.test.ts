@@ -14,7 +14,7 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     const r = run('params', '--spec', '{"model":"hourglass","inputDim":784,"outputDim":784,"width":1150,"bottleneck":115,"depth":10,"lift":"fixed"}', '--json');
     expect(r.status).toBe(0);
     // trainable: head 1150·784 + 10 blocks × 2·1150·115; non-trainable: lift 784·1150 + BN stats 10 × 2·1150
-    expect(JSON.parse(r.stdout)).toEqual({ trainable: 1150 * 784 + 10 * 2 * 1150 * 115, nonTrainable: 784 * 1150 + 10 * 2 * 1150, total: 1150 * 784 + 10 * 2 * 1150 * 115 + 784 * 1150 + 10 * 2 * 1150 });
+    expect(JSON.parse(r.stdout)).toEqual({ trainable: 1150 * 784 + 10 * 2 * 1150 * 115, nonTrainable: 784 * 1150 + 10 * 2 * 1150, total: 1150 * 784 + 10 * 2 * 1150 * 115 + 784 * 1150 + 10 * 2 * 1150, maxParams: 100_000_000, overCap: false });
   });
 
   it('params takes the mixer package\'s presets: Mixer-S/16 within 1% of the published 18.5M', () => {

@@ -56,7 +56,7 @@ describe('grids', () => {
     expect(() => checkGrid({ ...grid, epoch: 3 })).toThrow('grid: "epoch" must be a known key');
     expect(() => checkGrid({ ...grid, models: undefined, spaces: undefined })).toThrow('grid: "models" must be present (or "spaces"), received nothing');
     const bad = checkGrid({ ...grid, spaces: undefined, models: [{ model: 'hourglass', width: 32, bottleneck: 4, depth: 0 }] });
-    expect(() => planTrials(bad, splits)).toThrow('grid spec {"model":"hourglass","width":32,"bottleneck":4,"depth":0}: hourglassMlp: option "depth" must be a positive integer, received 0');
+    expect(() => planTrials(bad, splits)).toThrow('grid: models[0]: hourglassMlp: option "depth" must be a positive integer, received 0');
   });
 
   it('records sigma and limit in each trial (so they change its id) and checks them', async () => {

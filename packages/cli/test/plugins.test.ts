@@ -46,7 +46,7 @@ describe('plugins', () => {
     expect(names.filter((m) => m.family === 'tiny-fam').map((m) => `${m.name}:${m.kind}`).sort()).toEqual(['tiny-fam:family', 'tiny_fam_wide:preset']);
     const params = spawnCli('params', '--plugin', 'tiny-fam', '--spec', '{"model":"tiny_fam_wide","inputDim":4,"outputDim":2}', '--json');
     expect(params.status, params.stderr).toBe(0);
-    expect(JSON.parse(params.stdout)).toEqual({ trainable: 5 * 32 + 33 * 2, nonTrainable: 0, total: 5 * 32 + 33 * 2 });
+    expect(JSON.parse(params.stdout)).toEqual({ trainable: 5 * 32 + 33 * 2, nonTrainable: 0, total: 5 * 32 + 33 * 2, maxParams: 100_000_000, overCap: false });
     const train = spawnCli('train', '--plugin', 'tiny-fam', '--task', 'denoise', '--dataset', 'synthetic', '--model', 'tiny-fam',
       '--epochs', '1', '--out', join(project, 'run'), '--json', '--progress', 'none', '--backend', 'cpu');
     expect(train.status, train.stderr).toBe(0);

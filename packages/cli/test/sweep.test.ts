@@ -1,6 +1,6 @@
 // Sweeps on the built binary: shards as separate processes merged equal the unsharded sweep; resume skips
 // finished trials and survives a torn results line; the report's files exist and parse.
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -151,5 +151,33 @@ describe.skipIf(!existsSync(cli))('report', () => {
       const o = ((top + y * 7 + 3) * png.width + 4 + x * 7 + 3) * 4;
       expect(png.data[o]).toBe(Math.round(255 * Math.min(1, Math.max(0, samples.targets[y * 8 + x]!))));
     }
+  });
+});
+
+describe.skipIf(!existsSync(cli))('sweep inputs', () => {
+  it('a grid listing a trial twice runs it once and says so on stderr', () => {
+    const twice = join(dir, 'twice.json');
+    writeFileSync(twice, JSON.stringify({ task: 'denoise', dataset: 'synthetic', epochs: 1, batchSize: 16, limit: 32, lrs: [0.003], seeds: [0],
+      models: [{ model: 'conventional', hidden: 16, depth: 1 }, { model: 'conventional', hidden: 16, depth: 1 }] }));
+    const out = join(dir, 'twice');
+    const r = run('sweep', '--grid', twice, '--out', out, '--backend', 'cpu', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ planned: 1, ran: 1 });
+    expect(errorLines(r)[0]).toBe(`--grid ${twice}: models[1] repeats 1 trial already planned (lr 0.003 seed 0 = models[0] lr 0.003 seed 0); each runs once`);
+    expect(readJsonl(join(out, 'results.jsonl'))).toHaveLength(1);
+  });
+
+  it('--resume on a damaged sweep.json names the file, what is wrong and the way out', () => {
+    const out = join(dir, 'damaged');
+    mkdirSync(out);
+    writeFileSync(join(out, 'sweep.json'), '{"gridHash": "0123", "grid": {');
+    const r = run('sweep', '--grid', gridFile, '--out', out, '--resume', '--backend', 'cpu');
+    expect(r.status).toBe(1);
+    const file = join(out, 'sweep.json');
+    expect(errorLines(r)).toEqual([expect.stringMatching(new RegExp(`^mlp-blocks: --resume ${file}: not valid JSON \\(.+\\); if this directory holds a sweep of this grid, delete the damaged sweep.json and resume again \\(finished trials are kept in results.jsonl\\), or use a new --out directory$`))]);
+    writeFileSync(file, '[1, 2]');
+    expect(errorLines(run('sweep', '--grid', gridFile, '--out', out, '--resume', '--backend', 'cpu'))[0])
+      .toBe(`mlp-blocks: --resume ${file}: not a sweep manifest (not a JSON object); if this directory holds a sweep of this grid, delete the damaged sweep.json and resume again (finished trials are kept in results.jsonl), or use a new --out directory`);
+    expect(readFileSync(file, 'utf8')).toBe('[1, 2]'); // left as found
   });
 });

@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import '@mlp-blocks/hourglass';
 import '@mlp-blocks/gmlp';
 import '@mlp-blocks/mixer';
-import { listModelNames } from '@mlp-blocks/core';
+import { DEFAULT_MAX_PARAMS, listModelNames } from '@mlp-blocks/core';
 import { type BackendName, listBackends, useBackend as startBackend } from '@mlp-blocks/backends/node';
 import { PROGRESS_MODES, SCHEDULES } from '@mlp-blocks/train';
 import { DATASETS, type DataLoader, TASKS } from '../run/tasks.js';
@@ -98,14 +98,18 @@ export function createProgram(options: CliOptions = {}): Command {
     .requiredOption('--spec <preset-json-or-file>', 'a preset (mixer_s16, …), a model spec as inline JSON or a JSON file, e.g. {"model":"hourglass",...}')
     .option('--input-dim <n>', 'input size of a flat model whose spec has none (784: MNIST)', positiveInt('--input-dim'), 784)
     .option('--output-dim <n>', 'output size of a flat model whose spec has none', positiveInt('--output-dim'), 784)
-    .option('--json', 'print {"trainable","nonTrainable","total"} as JSON'))
-    .action(async (opts: { spec: string; json?: boolean; plugin: string[]; inputDim: number; outputDim: number }) => {
+    .option('--max-params <n>', `the size cap to compare the total with (default ${DEFAULT_MAX_PARAMS.toLocaleString('en-US')}, as train, sweep and bench)`, positiveInt('--max-params'))
+    .option('--json', 'print {"trainable","nonTrainable","total","maxParams","overCap"} as JSON'))
+    .action(async (opts: { spec: string; json?: boolean; plugin: string[]; inputDim: number; outputDim: number; maxParams?: number }) => {
       await usePlugins(opts);
-      const { method, ...counts } = paramsOfSpec(opts.spec, { inputDim: opts.inputDim, outputDim: opts.outputDim });
+      const { method, ...counts } = paramsOfSpec(opts.spec, { inputDim: opts.inputDim, outputDim: opts.outputDim }, opts.maxParams ?? DEFAULT_MAX_PARAMS);
       const fmt = (n: number) => n.toLocaleString('en-US');
+      const cap = counts.overCap
+        ? `over the cap of ${fmt(counts.maxParams)}: train, sweep and bench need --max-params ${counts.total}\n`
+        : `within the cap of ${fmt(counts.maxParams)}\n`;
       process.stdout.write(opts.json
         ? `${JSON.stringify(counts)}\n`
-        : `trainable      ${fmt(counts.trainable)}\nnon-trainable  ${fmt(counts.nonTrainable)}\ntotal          ${fmt(counts.total)}\n(${method})\n`);
+        : `trainable      ${fmt(counts.trainable)}\nnon-trainable  ${fmt(counts.nonTrainable)}\ntotal          ${fmt(counts.total)}\n(${method})\n${cap}`);
     });
 
   withPlugins(program
@@ -160,7 +164,8 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (auto: a bar on a terminal)`, oneOf('--progress', PROGRESS_MODES), 'auto')
     .option('--sigma <std>', 'denoising noise standard deviation (default 0.25, the paper\'s)', nonNegativeNumber('--sigma'))
     .option('--limit <n>', 'train on the first n training examples only, for quick runs (eval and test stay whole)', positiveInt('--limit'))
-    .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)'))
+    .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)')
+    .option('--max-params <n>', `refuse a model with more parameters than this, before building it (default ${DEFAULT_MAX_PARAMS.toLocaleString('en-US')})`, positiveInt('--max-params')))
     .action(async (opts: TrainArgs & { backend: BackendName; plugin: string[] }, cmd: Command) => {
       await usePlugins(opts);
       await useBackend(opts.backend);
@@ -174,7 +179,7 @@ export function createProgram(options: CliOptions = {}): Command {
     .requiredOption('--out <dir>', 'sweep directory (one per shard)')
     .option('--resume', 'skip finished trials and continue the one in flight from its checkpoint')
     .option('--shard <k/n>', 'run only shard k of n (k is 0-based): every n-th trial starting at k', shardOption)
-    .option('--max-params <n>', 'keep only models with at most this many trainable parameters', positiveInt('--max-params'))
+    .option('--max-params <n>', `keep only models with at most this many trainable parameters (without it or the grid's maxParams, a model over ${DEFAULT_MAX_PARAMS.toLocaleString('en-US')} is an error)`, positiveInt('--max-params'))
     .option('--backend <name>', backendHelp(), 'wasm')
     .option('--keep-models', 'keep each trial\'s best model under trials/<id>/model')
     .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)')
@@ -186,7 +191,7 @@ export function createProgram(options: CliOptions = {}): Command {
       const shard = opts.shard ?? null;
       await useBackend(opts.backend);
       const r = await runSweep({
-        grid, out: opts.out, loadData, resume: opts.resume ?? false, shard, progress: opts.progress, keepModels: opts.keepModels ?? false, log,
+        grid, gridSource: `--grid ${opts.grid}`, out: opts.out, loadData, resume: opts.resume ?? false, shard, progress: opts.progress, keepModels: opts.keepModels ?? false, log,
         ...(opts.maxParams ? { maxParams: opts.maxParams } : {}), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
       });
       const summary = { out: opts.out, planned: r.planned.length, ran: r.ran.length, skipped: r.skipped, shard };
@@ -201,11 +206,9 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--allow-partial', 'succeed even if some planned trials are missing')
     .option('--json', 'print a JSON summary')
     .action((dirs: string[], opts: { out: string; allowPartial?: boolean; json?: boolean }) => {
-      const r = mergeSweeps(dirs, opts.out, log);
+      // Fails, writing nothing, when trials are missing (unless --allow-partial) or a shard's files are not to be trusted.
+      const r = mergeSweeps(dirs, opts.out, { warn: log, allowPartial: opts.allowPartial ?? false });
       process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : `merged ${r.merged} of ${r.planned} planned trials into ${opts.out}\n`);
-      if (r.missing.length > 0 && !opts.allowPartial) {
-        throw new Error(`merge: ${r.missing.length} planned trials are missing (${r.missing.slice(0, 5).join(', ')}${r.missing.length > 5 ? ', …' : ''}); rerun their shards or pass --allow-partial`);
-      }
     });
 
   program
@@ -232,9 +235,10 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--steps <n>', 'steps per timed window', positiveInt('--steps'), 10)
     .option('--warmup <n>', 'untimed steps first', nonNegativeInt('--warmup'), 3)
     .option('--windows <n>', 'timed windows (the median is reported)', positiveInt('--windows'), 5)
+    .option('--max-params <n>', `refuse a model with more parameters than this, before building it (default ${DEFAULT_MAX_PARAMS.toLocaleString('en-US')})`, positiveInt('--max-params'))
     .option('--backend <name>', backendHelp(), 'wasm')
     .option('--json', 'print JSON for machines'))
-    .action(async (opts: { model: string; inputDim: number; outputDim: number; batchSize: number; steps: number; warmup: number; windows: number; backend: BackendName; json?: boolean; plugin: string[] }) => {
+    .action(async (opts: { model: string; inputDim: number; outputDim: number; batchSize: number; steps: number; warmup: number; windows: number; maxParams?: number; backend: BackendName; json?: boolean; plugin: string[] }) => {
       await usePlugins(opts);
       await useBackend(opts.backend);
       const r = await benchSpec(opts.model, opts);

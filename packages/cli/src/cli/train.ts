@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NonFiniteLossError, appendLineDurable, type ProgressMode, type ScheduleKind } from '@mlp-blocks/train';
 import { ensureWritableDir } from '../run/out-dir.js';
-import { fillSpec, resolveModelArg, trialParams } from '../run/spec.js';
+import { checkTrialSize, fillSpec, resolveModelArg } from '../run/spec.js';
 import type { DataLoader, TaskName } from '../run/tasks.js';
 import { type TrialConfig, type TrialRecord, runTrial, trialId } from '../run/trial.js';
 import { latestById, readResults } from '../sweep/results.js';
@@ -32,6 +32,8 @@ export interface TrainArgs {
   /** True when --lr was given on the command line: only then may a resume change the learning rate. */
   lrGiven?: boolean;
   backend?: string;
+  /** The size cap (--max-params); core's DEFAULT_MAX_PARAMS when not given. */
+  maxParams?: number;
 }
 
 /** Quotes a word for a POSIX shell when it needs it. */
@@ -47,6 +49,7 @@ export function resumeCommand(a: TrainArgs, lr: number): string {
   if (a.limit !== undefined) words.push('--limit', String(a.limit));
   if (a.dataDir) words.push('--data-dir', a.dataDir);
   if (a.backend) words.push('--backend', a.backend);
+  if (a.maxParams !== undefined) words.push('--max-params', String(a.maxParams));
   words.push('--out', a.out, '--resume', '--lr', String(lr));
   return words.map(shellWord).join(' ');
 }
@@ -63,7 +66,7 @@ function divergenceError(e: NonFiniteLossError, a: TrainArgs): Error {
 function modelSpec(value: string) {
   const isFile = !value.trim().startsWith('{') && fs.existsSync(value);
   try {
-    return isFile ? resolveModelArg(JSON.stringify(readSpec(value))) : resolveModelArg(value);
+    return isFile ? resolveModelArg(JSON.stringify(readSpec(value, '--model'))) : resolveModelArg(value);
   } catch (e) {
     const msg = (e as Error).message;
     throw new Error(msg.startsWith('--model') ? msg : `--model: ${msg}`);
@@ -93,11 +96,7 @@ export async function trainCommand(a: TrainArgs, loadData: DataLoader): Promise<
   const splits = await loadData({ task: a.task, dataset: a.dataset, seed: a.seed, ...data, ...(a.dataDir ? { dataDir: a.dataDir } : {}) });
   try {
     const spec = fillSpec(rawSpec, splits, a.task);
-    try {
-      trialParams(spec);
-    } catch (e) {
-      throw new Error(`--model: ${(e as Error).message}`);
-    }
+    checkTrialSize(spec, a.maxParams); // closed form, before anything is built
     const config: TrialConfig = {
       task: a.task, dataset: a.dataset, spec, lr: a.lr, seed: a.seed, epochs: a.epochs, batchSize: a.batchSize,
       schedule: a.schedule, ...(a.warmup ? { warmupSteps: a.warmup } : {}), weightDecay: a.weightDecay, ...(a.patience ? { patience: a.patience } : {}),
@@ -112,7 +111,7 @@ export async function trainCommand(a: TrainArgs, loadData: DataLoader): Promise<
     } else {
       try {
         record = await runTrial(config, splits, {
-          dir: out, relativeDir: '.', resume: a.resume ?? false, allowLrChange: a.lrGiven ?? false, progress: a.progress, keepModel: true,
+          dir: out, relativeDir: '.', ...(a.maxParams !== undefined ? { maxParams: a.maxParams } : {}), resume: a.resume ?? false, allowLrChange: a.lrGiven ?? false, progress: a.progress, keepModel: true,
           ...(a.checkpointEvery ? { checkpointEvery: a.checkpointEvery } : {}),
         });
       } catch (e) {

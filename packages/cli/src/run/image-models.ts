@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ConfigError, type FamilyDescriptor, type ModelSpec, buildModel as buildFamilyModel, familyOf } from '@mlp-blocks/core';
+import { ConfigError, type FamilyDescriptor, type ModelSpec, buildModel as buildFamilyModel, familyOf, type SizeOptions } from '@mlp-blocks/core';
 
 /** Keys the CLI adds to an image model's spec for its input adapter; the family never sees them. */
 const ADAPTER_KEYS = ['inputDim', 'inputLayout'] as const;
@@ -58,9 +58,9 @@ function channelsOf(spec: ModelSpec): number {
  * Builds a spec's model. An image model with `inputDim` gets a flat input: reshape to the stored layout,
  * then (CHW data with more than one channel) a permute to the channel-last images the model takes.
  */
-export function buildModel(spec: ModelSpec): tfl.LayersModel {
-  if (!isImageModel(spec) || spec['inputDim'] === undefined) return buildFamilyModel(builderSpec(spec));
-  const inner = buildFamilyModel(builderSpec(spec));
+export function buildModel(spec: ModelSpec, size: SizeOptions = {}): tfl.LayersModel {
+  if (!isImageModel(spec) || spec['inputDim'] === undefined) return buildFamilyModel(builderSpec(spec), size);
+  const inner = buildFamilyModel(builderSpec(spec), size);
   const [h, w] = spec['imageSize'] as [number, number];
   const c = channelsOf(spec);
   const chw = spec['inputLayout'] !== 'hwc' && c > 1;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ConfigError, type ModelSpec, type ParamCounts, familyOf, findPreset, listFamilies, listModels, parseSpec, specParams as familyParams } from '@mlp-blocks/core';
+import { ConfigError, DEFAULT_MAX_PARAMS, type ModelSpec, type ParamCounts, familyOf, findPreset, listFamilies, listModels, parseSpec, specParams as familyParams } from '@mlp-blocks/core';
 import { builderSpec, fillImageSpec } from './image-models.js';
+import { checkJsonDepth } from './json-limits.js';
 import type { TaskName, TaskSplits } from './tasks.js';
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -22,6 +23,7 @@ export function resolveModelArg(value: string): ModelSpec {
     }
     return { model: preset.family, ...(preset.preset.options as Record<string, unknown>) };
   }
+  checkJsonDepth(trimmed, '--model');
   const spec = parseSpec(trimmed);
   if (!('model' in spec)) throw new ConfigError('train', '--model', 'a whole-model spec with a "model" key', spec);
   return spec as ModelSpec;
@@ -68,6 +70,29 @@ function flatFamilies(): string[] {
 /** Trainable / non-trainable counts of a filled spec, in the family's closed form (nothing is built). */
 export function trialParams(spec: ModelSpec): ParamCounts {
   return familyParams(builderSpec(spec));
+}
+
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The closed-form counts of a filled spec, checked against the size cap before anything is built or allocated:
+ * an absurd size fails at once, naming `source` (the flag, or the grid file and model) and how to raise the cap,
+ * instead of exhausting memory or failing deep inside tfjs. The cap is on the total count, as core's buildModel.
+ */
+export function checkTrialSize(spec: ModelSpec, maxParams: number = DEFAULT_MAX_PARAMS, source = '--model'): ParamCounts {
+  let counts: ParamCounts;
+  try {
+    counts = trialParams(spec);
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new Error(msg.startsWith(source) ? msg : `${source}: ${msg}`);
+  }
+  if (counts.total > maxParams) {
+    throw new ConfigError('train', '--max-params', `at least ${counts.total}`, maxParams,
+      `${source}: ${spec.model} would have ${thousands(counts.total)} parameters, over the cap of ${thousands(maxParams)}; `
+      + `pass --max-params ${counts.total} (or more) to allow it`);
+  }
+  return counts;
 }
 
 /** JSON with object keys sorted at every level, so equal specs hash equally. */

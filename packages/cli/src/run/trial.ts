@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type ModelSpec, countParams } from '@mlp-blocks/core';
+import { type ModelSpec, type SizeOptions, countParams } from '@mlp-blocks/core';
 import { fileSystem } from '@mlp-blocks/core/node';
 import { bestCheckpointFile, evaluate, fit, type FitData, type ProgressMode, type ScheduleKind, type SettingChange, withSeededRandom, writeFileAtomic } from '@mlp-blocks/train';
 import { buildModel } from './image-models.js';
@@ -80,11 +80,13 @@ export interface RunTrialOptions {
   dropCheckpoint?: boolean;
   /** How many test (or eval) examples to store for the report's picture. Default 8. */
   samples?: number;
+  /** The size cap of the build (core's DEFAULT_MAX_PARAMS unless given; the CLI's --max-params). */
+  maxParams?: number;
 }
 
 /** Builds a spec's model with initial weights drawn from `seed`, the same in every process. */
-export function buildSeeded(spec: ModelSpec, seed: number): tfl.LayersModel {
-  return withSeededRandom(seed, () => buildModel(spec));
+export function buildSeeded(spec: ModelSpec, seed: number, size: SizeOptions = {}): tfl.LayersModel {
+  return withSeededRandom(seed, () => buildModel(spec, size));
 }
 
 /**
@@ -93,7 +95,7 @@ export function buildSeeded(spec: ModelSpec, seed: number): tfl.LayersModel {
  */
 export async function runTrial(config: TrialConfig, splits: TaskSplits, o: RunTrialOptions): Promise<TrialRecord> {
   fs.mkdirSync(o.dir, { recursive: true });
-  const model = buildSeeded(config.spec, config.seed);
+  const model = buildSeeded(config.spec, config.seed, o.maxParams !== undefined ? { maxParams: o.maxParams } : {});
   try {
     const objective = taskObjective(config.task);
     const result = await fit(model, splits.train, {

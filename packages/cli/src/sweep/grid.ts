@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
-import { ConfigError, type ModelSpec } from '@mlp-blocks/core';
+import { ConfigError, DEFAULT_MAX_PARAMS, type ModelSpec } from '@mlp-blocks/core';
 import * as v from 'valibot';
 import { SCHEDULES } from '@mlp-blocks/train';
-import { fillSpec, hashOf, trialParams } from '../run/spec.js';
+import { readJsonFile } from '../run/json-limits.js';
+import { checkTrialSize, fillSpec, hashOf } from '../run/spec.js';
 import { DATASETS, TASKS, type TaskName, type TaskSplits } from '../run/tasks.js';
 import { type TrialConfig, trialId } from '../run/trial.js';
 
@@ -33,7 +33,8 @@ export const GRID_OPTIONS = v.object({
   $schema: v.optional(v.pipe(v.string('a string'), v.description('The JSON Schema of grid files, for editors (ignored).'))),
   $comment: v.optional(v.pipe(v.string('a string'), v.description('Free text: what the grid is for.'))),
   task: v.pipe(v.picklist(TASKS, `one of ${TASKS.join(', ')}`), v.description('The task every trial trains.')),
-  dataset: v.pipe(v.string('a data set name'), v.minLength(1, 'a data set name'), v.description(`The data set: ${DATASETS.join(', ')}.`)),
+  // A closed list, as --dataset: a name is never used as a key of a plain object (`constructor`, `__proto__`).
+  dataset: v.pipe(v.picklist(DATASETS, `one of ${DATASETS.join(', ')}`), v.description(`The data set: ${DATASETS.join(', ')}.`)),
   epochs: positiveInt('Training epochs of every trial.'),
   batchSize: positiveInt('Examples per step.'),
   lrs: v.pipe(v.array(v.pipe(v.number(LRS), v.finite(LRS), v.gtValue(0, LRS)), LRS),
@@ -59,13 +60,7 @@ export type Grid = v.InferOutput<typeof GRID_OPTIONS>;
 
 /** Reads and validates a grid file; errors name the file and the key. */
 export function readGrid(file: string): Grid {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`--grid: cannot read ${file} as JSON (${(e as Error).message})`);
-  }
-  return checkGrid(raw, `--grid ${file}`);
+  return checkGrid(readJsonFile(file, '--grid'), `--grid ${file}`); // size and nesting checked before parsing
 }
 
 /** Validates a grid object. `owner` prefixes every error: `<owner>: "<key>" must be <what>, received <value>`. */
@@ -98,24 +93,43 @@ export function expandSpace(space: Record<string, unknown>): Array<Record<string
   return out;
 }
 
+/** Options of `planTrials`. */
+export interface PlanOptions {
+  /** Names the grid in errors, e.g. `--grid grid.json`. Default `grid`. */
+  source?: string;
+  /** Receives a line for each trial the grid lists more than once (it is planned once). */
+  warn?: (line: string) => void;
+}
+
 /**
  * Every trial of a grid in its fixed order (models, then spaces; each spec × lrs × seeds), specs completed
- * from the data and checked, then filtered by the parameter budget. The order and ids depend only on the grid
- * and the data's shapes, so every shard of a sweep computes the same plan.
+ * from the data and checked, then filtered by the parameter budget. Without a budget (`maxParams`), a model over
+ * core's DEFAULT_MAX_PARAMS is an error naming the grid and the model, found in closed form before anything is
+ * built. A trial the grid lists twice (same id: the same complete configuration) is planned once, with a warning.
+ * The order and ids depend only on the grid and the data's shapes, so every shard of a sweep computes the same plan.
  */
-export function planTrials(grid: Grid, splits: Pick<TaskSplits, 'train' | 'imageShape' | 'layout'>, maxParams = grid.maxParams): PlannedTrial[] {
-  const specs = [...(grid.models ?? []), ...(grid.spaces ?? []).flatMap(expandSpace)];
+export function planTrials(grid: Grid, splits: Pick<TaskSplits, 'train' | 'imageShape' | 'layout'>, maxParams = grid.maxParams, o: PlanOptions = {}): PlannedTrial[] {
+  const source = o.source ?? 'grid';
+  const specs = [
+    ...(grid.models ?? []).map((raw, i) => ({ raw, label: `models[${i}]` })),
+    ...(grid.spaces ?? []).flatMap((space, i) => expandSpace(space).map((raw) => ({ raw, label: `spaces[${i}] ${JSON.stringify(raw)}` }))),
+  ];
   const out: PlannedTrial[] = [];
+  const seen = new Map<string, string>();
   let index = 0;
-  for (const raw of specs) {
-    const spec = fillSpec(raw as ModelSpec, splits, grid.task);
-    let trainable: number;
+  for (const { raw, label } of specs) {
+    const where = `${source}: ${label}`;
+    let spec: ModelSpec;
     try {
-      trainable = trialParams(spec).trainable;
+      spec = fillSpec(raw as ModelSpec, splits, grid.task);
     } catch (e) {
-      throw new Error(`grid spec ${JSON.stringify(raw)}: ${(e as Error).message}`);
+      throw new Error(`${where}: ${(e as Error).message.replace(/^--model: /, '')}`);
     }
-    if (maxParams !== undefined && trainable > maxParams) continue;
+    // With a budget, larger models are skipped below; without one, the default cap applies (an error).
+    const counts = checkTrialSize(spec, maxParams === undefined ? DEFAULT_MAX_PARAMS : Infinity, where);
+    if (maxParams !== undefined && counts.trainable > maxParams) continue;
+    const trainable = counts.trainable;
+    const repeats: string[] = [];
     for (const lr of grid.lrs) {
       for (const seed of grid.seeds) {
         const config: TrialConfig = {
@@ -124,8 +138,18 @@ export function planTrials(grid: Grid, splits: Pick<TaskSplits, 'train' | 'image
           ...(grid.weightDecay !== undefined ? { weightDecay: grid.weightDecay } : {}), ...(grid.patience ? { patience: grid.patience } : {}),
           ...(grid.sigma !== undefined ? { sigma: grid.sigma } : {}), ...(grid.limit !== undefined ? { limit: grid.limit } : {}),
         };
-        out.push({ index: index++, id: trialId(config), config, trainable });
+        const id = trialId(config);
+        const twin = seen.get(id);
+        if (twin !== undefined) {
+          repeats.push(`lr ${lr} seed ${seed} = ${twin}`);
+          continue;
+        }
+        seen.set(id, `${label} lr ${lr} seed ${seed}`);
+        out.push({ index: index++, id, config, trainable });
       }
+    }
+    if (repeats.length > 0) {
+      o.warn?.(`${source}: ${label} repeats ${repeats.length} trial${repeats.length === 1 ? '' : 's'} already planned (${repeats.slice(0, 3).join('; ')}${repeats.length > 3 ? '; …' : ''}); each runs once`);
     }
   }
   return out;

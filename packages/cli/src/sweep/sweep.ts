@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appendLineDurable, type ProgressMode, writeFileAtomic } from '@mlp-blocks/train';
+import { readJsonFile } from '../run/json-limits.js';
 import { ensureWritableDir } from '../run/out-dir.js';
 import { type TrialRecord, runTrial } from '../run/trial.js';
 import type { DataLoader } from '../run/tasks.js';
@@ -16,6 +17,8 @@ export interface SweepOptions {
   shard?: Shard | null;
   /** Overrides the grid's maxParams. */
   maxParams?: number;
+  /** Where the grid came from, for errors (e.g. `--grid grid.json`). Default `grid`. */
+  gridSource?: string;
   progress?: ProgressMode;
   /** Keep each trial's best model under trials/<id>/model. */
   keepModels?: boolean;
@@ -41,6 +44,26 @@ export const RESULTS = 'results.jsonl';
 export const MANIFEST = 'sweep.json';
 
 /**
+ * Checks what a sweep.json holds (it is read back on --resume and by merge, so it is untrusted); `where` prefixes
+ * the error, which says what is wrong.
+ */
+export function checkManifest(raw: unknown, where: string): SweepManifest {
+  const bad = (what: string) => new Error(`${where}: not a sweep manifest (${what})`);
+  if (raw == null || typeof raw !== 'object' || Array.isArray(raw)) throw bad('not a JSON object');
+  const m = raw as Record<string, unknown>;
+  if (typeof m['gridHash'] !== 'string') throw bad('no "gridHash" string');
+  if (m['grid'] == null || typeof m['grid'] !== 'object' || Array.isArray(m['grid'])) throw bad('no "grid" object');
+  if (m['maxParams'] !== null && !(Number.isSafeInteger(m['maxParams']) && (m['maxParams'] as number) > 0)) throw bad('"maxParams" must be null or a positive integer');
+  const shard = m['shard'] as Record<string, unknown> | null;
+  if (shard !== null && (shard == null || typeof shard !== 'object' || !Number.isSafeInteger(shard['k']) || !Number.isSafeInteger(shard['n']))) throw bad('"shard" must be null or {"k","n"}');
+  const trials = m['trials'];
+  const isTrial = (t: unknown) => t != null && typeof t === 'object' && typeof (t as Record<string, unknown>)['id'] === 'string'
+    && Number.isSafeInteger((t as Record<string, unknown>)['index']);
+  if (!Array.isArray(trials) || !trials.every(isTrial)) throw bad('"trials" must be a list of {"index","id",…}');
+  return m as unknown as SweepManifest;
+}
+
+/**
  * Runs the trials of a grid (or of one shard of it) one after another in this process. Each finished trial
  * appends one fsynced line to results.jsonl; with `resume`, finished trials are skipped and the trial in
  * flight continues from its checkpoint.
@@ -54,7 +77,7 @@ export async function runSweep(o: SweepOptions): Promise<{ ran: TrialRecord[]; s
   const hash = gridHash(o.grid);
   if (fs.existsSync(manifestFile)) {
     if (!o.resume) throw new Error(`--out: ${out} already holds a sweep; pass --resume to continue it or choose another directory`);
-    const old = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as SweepManifest;
+    const old = manifestOnResume(manifestFile);
     if (old.gridHash !== hash || JSON.stringify(old.shard) !== JSON.stringify(o.shard ?? null)) {
       throw new Error(`--resume: ${manifestFile} was written for a different grid or shard; use a new --out directory`);
     }
@@ -66,7 +89,7 @@ export async function runSweep(o: SweepOptions): Promise<{ ran: TrialRecord[]; s
   });
   try {
     const maxParams = o.maxParams ?? o.grid.maxParams;
-    const planned = planTrials(o.grid, splits, maxParams);
+    const planned = planTrials(o.grid, splits, maxParams, { source: o.gridSource ?? 'grid', warn: log });
     const mine = shardTrials(planned, o.shard ?? null);
     const manifest: SweepManifest = {
       gridHash: hash, grid: o.grid, maxParams: maxParams ?? null, shard: o.shard ?? null,
@@ -88,7 +111,9 @@ export async function runSweep(o: SweepOptions): Promise<{ ran: TrialRecord[]; s
       log(`trial ${i + 1}/${mine.length} ${t.id}: ${t.trainable.toLocaleString('en-US')} trainable parameters, lr ${t.config.lr}, seed ${t.config.seed}`);
       const record = await runTrial(t.config, splits, {
         dir: path.join(out, rel), relativeDir: rel, resume: o.resume ?? false, progress: o.progress ?? 'auto',
-        keepModel: o.keepModels ?? false, dropCheckpoint: true, ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
+        keepModel: o.keepModels ?? false, dropCheckpoint: true,
+        // planTrials sized every trial in closed form: against the default cap, or within the explicit budget.
+        ...(maxParams !== undefined ? { maxParams: Infinity } : {}), ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
       });
       appendLineDurable(resultsFile, JSON.stringify(record));
       ran.push(record);
@@ -98,5 +123,14 @@ export async function runSweep(o: SweepOptions): Promise<{ ran: TrialRecord[]; s
     return { ran, skipped, planned };
   } finally {
     splits.dispose?.();
+  }
+}
+
+/** The sweep.json of a directory being resumed: errors name the file, what is wrong, and the way out. */
+function manifestOnResume(file: string): SweepManifest {
+  try {
+    return checkManifest(readJsonFile(file, '--resume'), `--resume ${file}`);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; if this directory holds a sweep of this grid, delete the damaged ${MANIFEST} and resume again (finished trials are kept in ${RESULTS}), or use a new --out directory`);
   }
 }
