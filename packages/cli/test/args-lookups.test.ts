@@ -1,6 +1,6 @@
 // Names a user types are looked up in lists and maps, never as keys of plain objects: `__proto__`,
 // `constructor`, `toString` and `hasOwnProperty` are unknown names like any other, with the valid ones listed.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -66,5 +66,24 @@ describe('user names are never plain-object keys', () => {
     const r = await cli('sweep', '--grid', model, '--out', out, '--backend', 'cpu');
     expect(r.code).toBe(1);
     expect(r.errors).toEqual([expect.stringMatching(new RegExp(`^mlp-blocks: --grid ${model}: models\\[0\\]: Unknown model "${name}"\\. Registered: conventional, `))]);
+  });
+
+  it('report takes family names from results files and --series-by as own keys only', async () => {
+    const runs = join(dir, 'report');
+    mkdirSync(runs);
+    const record = (id: string, family: string) => JSON.stringify({
+      id, family, config: { task: 'denoise', dataset: 'synthetic', spec: { model: family }, lr: 1e-3, seed: 0, epochs: 1, batchSize: 8 },
+      params: { trainable: 10, nonTrainable: 0, total: 10 }, metricName: 'psnr', evalLoss: 0.1, evalMetric: 10, testLoss: 0.1, testMetric: 10,
+      bestEpoch: 0, epochsRun: 1, steps: 1, stoppedEarly: false, seconds: 1, dir: '.',
+    });
+    writeFileSync(join(runs, 'results.jsonl'), `${record('a-1', '__proto__')}\n${record('b-1', 'constructor')}\n`);
+    for (const extra of [[], ['--series-by', 'constructor'], ['--series-by', 'toString']]) {
+      expect((await cli('report', runs, ...extra)).code).toBe(0);
+      const md = readFileSync(join(runs, 'report.md'), 'utf8');
+      expect(md).not.toContain('native code');
+      expect(md.split('\n').filter((l) => l.startsWith('| ★ |'))).toEqual([
+        expect.stringMatching(/^\| ★ \| __proto__ \| `a-1` \|/), expect.stringMatching(/^\| ★ \| constructor \| `b-1` \|/),
+      ]);
+    }
   });
 });

@@ -52,13 +52,14 @@ export async function writeReport(dir: string, outDir = dir, warn: (line: string
   // A series is a family, or with `seriesBy` a family and that option's value (e.g. hourglass lift=fixed / trainable).
   const by = options.seriesBy;
   const seriesOf = (r: TrialRecord) => {
-    const v = by === undefined ? undefined : (r.config.spec as Record<string, unknown>)[by];
+    const spec = r.config.spec as Record<string, unknown>;
+    const v = by === undefined || !Object.hasOwn(spec, by) ? undefined : spec[by]; // own options only: never `constructor`
     return v === undefined ? r.family : `${r.family} ${by}=${Array.isArray(v) ? v.join('·') : String(v)}`;
   };
   const families = [...new Set(records.map(seriesOf))].sort();
   const points: PlotPoint[] = records.filter((r) => Number.isFinite(scoreOf(r)))
     .map((r) => ({ family: seriesOf(r), params: r.params.trainable, metric: scoreOf(r), id: r.id }));
-  const frontiers: Record<string, PlotPoint[]> = {};
+  const frontiers: Record<string, PlotPoint[]> = Object.create(null); // family names come from results files: `__proto__` is a key like any other
   for (const f of families) frontiers[f] = paretoFrontier(points.filter((p) => p.family === f));
   const onFrontier = new Set(Object.values(frontiers).flat().map((p) => p.id));
   const best = new Map<string, TrialRecord>();
