@@ -177,6 +177,16 @@ export async function loadBlocksModel(source: string | tf.io.IOHandler): Promise
   const handler = typeof source === 'string' ? tf.io.getLoadHandlers(source)[0] : source;
   if (!handler?.load) throw new Error(`loadBlocksModel: no load handler for ${describe(source)}; pass an IOHandler (for files in Node, fileSystem(dir) from '@mlp-blocks/core/node')`);
   const artifacts = await handler.load();
+  await checkArtifacts(artifacts);
+  return tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+}
+
+/**
+ * The checks of {@link loadBlocksModel} on loaded artifacts (every block registered, the weights exactly the
+ * model's), for handlers that tfjs itself loads through, such as the `file://` router of `@mlp-blocks/core/node`.
+ * @internal
+ */
+export async function checkArtifacts(artifacts: tf.io.ModelArtifacts): Promise<void> {
   assertBlocksRegistered(artifacts.modelTopology);
   // The topology alone gives the weights the model needs. tfjs checks names only while assigning, and a failed
   // assignment leaks the half-loaded model, so the comparison is done on a skeleton that is always disposed.
@@ -188,7 +198,6 @@ export async function loadBlocksModel(source: string | tf.io.IOHandler): Promise
     skeleton.dispose();
   }
   if (problem !== null) throw new Error(`loadBlocksModel: ${problem}`);
-  return tfl.loadLayersModel(tf.io.fromMemory(artifacts));
 }
 
 /** What is wrong with the saved weights for this model, or null when they match its weights exactly. */
