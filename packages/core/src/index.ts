@@ -51,6 +51,7 @@ export {
 } from './options/parse.js';
 export { ConfigError, ShapeError } from './errors.js';
 export { paretoFrontier } from './pareto.js';
+export { checkTrainable } from './trainable.js';
 /**
  * Option validators shared by every block: each returns the value when valid and otherwise throws a ConfigError
  * naming the owner, the option and the value received.
