@@ -6,6 +6,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ParamCounts } from './block.js';
 import { ConfigError, describe } from './errors.js';
 import { MAX_SEED, withSeededRandom } from './random.js';
+import { resolvePretrained } from './pretrained.js';
 import { type OptionEntries, type OptionsInput, type OptionsOutput, type OptionsSchema, type Renames, applyRenames, parseOptions } from './options/parse.js';
 
 /**
@@ -320,11 +321,19 @@ export function specParams(spec: { model: string } & Record<string, unknown>): P
 /**
  * A model by name, as timm's `create_model`: a family name with its options, or a preset name with options that
  * override the preset's. `createModel('mixer_s16', { numClasses: 10 })`. Checks its size first (see checkModelSize).
+ * With `{ pretrained: true }`, a registered pretrained model with its trained weights
+ * (`createModel('hourglass_mnist_denoise', { pretrained: true })` once `@mlp-blocks/pretrained` is imported).
  */
 export function createModel(name: string, options: Record<string, unknown> = {}, build: BuildOptions = {}): tfl.LayersModel {
   if (options == null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ConfigError('createModel', 'options', 'an object of options', options);
   }
   if (Object.hasOwn(options, 'model')) throw new ConfigError('createModel', 'model', 'left out (the name is the first argument)', options['model']);
+  if (Object.hasOwn(options, 'pretrained')) {
+    const p = resolvePretrained(name, options, build); // see pretrained.ts: trained weights registered by name
+    if (!p.load) return buildModel(p.spec, build);
+    checkModelSize(p.spec, build);
+    return p.load();
+  }
   return buildModel({ ...options, model: name }, build);
 }
