@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { buildFromSpec, countParams, getModelBuilder } from '@mlp-blocks/core';
+import { buildFromSpec, countParams, getModelBuilder, summary } from '@mlp-blocks/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { conventionalMlp, conventionalParams, hourglassMlp, hourglassParams } from './index.js';
 
@@ -55,6 +55,37 @@ describe('closed form equals the built model', () => {
     expect(counts.trainable).toBe(1_953_080);
     expect(getModelBuilder('hourglass').countParams!(spec)).toEqual(counts);
     model.dispose();
+  });
+});
+
+describe('hourglassParams against model.summary() (issue 20: they disagreed for a fixed lift)', () => {
+  /** The three totals a summary prints. */
+  function totals(print: (printFn: (line: string) => void) => void): { trainable: number; nonTrainable: number; total: number } {
+    const lines: string[] = [];
+    print((line) => lines.push(line));
+    const value = (label: string) => Number(lines.find((l) => l.startsWith(`${label}: `))!.slice(label.length + 2));
+    return { trainable: value('Trainable params'), nonTrainable: value('Non-trainable params'), total: value('Total params') };
+  }
+  const base = { inputDim: 20, outputDim: 7, width: 24, bottleneck: 3, depth: 2 };
+
+  it.each(['trainable', 'fixed', 'identity'] as const)('lift %s: core\'s summary(model) prints the totals of hourglassParams and countParams', (lift) => {
+    const o = lift === 'identity' ? { ...base, width: 20, lift } : { ...base, lift };
+    const model = hourglassMlp(o);
+    expect(totals((p) => summary(model, p))).toEqual(hourglassParams(o));
+    expect(countParams(model)).toEqual(hourglassParams(o));
+    model.dispose();
+  });
+
+  it("tfjs's model.summary() leaves out the fixed lift (regenerated from its seed, not a stored weight): exactly inputDim·width", () => {
+    for (const lift of ['trainable', 'fixed'] as const) {
+      const model = hourglassMlp({ ...base, lift });
+      const formula = hourglassParams({ ...base, lift });
+      const missing = lift === 'fixed' ? base.inputDim * base.width : 0;
+      expect(totals((p) => model.summary(undefined, undefined, p)))
+        .toEqual({ trainable: formula.trainable, nonTrainable: formula.nonTrainable - missing, total: formula.total - missing });
+      expect(model.countParams()).toBe(formula.total - missing);
+      model.dispose();
+    }
   });
 });
 

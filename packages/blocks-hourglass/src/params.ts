@@ -2,9 +2,14 @@ import { ConfigError, type ParamCounts, parseSpec, specParams } from '@mlp-block
 import { type ConventionalOptions, type HourglassOptions, type NetworkShape, type ResolvedNetwork, conventionalShape, hourglassShape } from './options.js';
 
 /**
- * Closed-form parameter counts (equal to the built model's): trainable =
+ * Closed-form parameter counts (equal to the built model's `countParams` and to core's `summary(model)`): trainable =
  * (trainable lift ? d_in·d_z : 0) + d_z·d_out + Σ_i (2·d_z·d_h,i [+ d_h,i + d_z with biases] [+ norm and
- * LayerScale parameters]); non-trainable = frozen lift d_in·d_z + batch-norm running statistics 2·d_z per block.
+ * LayerScale parameters]); non-trainable = fixed lift d_in·d_z + batch-norm running statistics 2·d_z per block.
+ *
+ * tfjs's own `model.summary()` and `model.countParams()` count stored weights only. The fixed lift is regenerated
+ * from its seed on build and never saved (a `RandomProjection` with `persist: false`), so for `lift: 'fixed'` they
+ * report exactly d_in·d_z fewer non-trainable (and total) parameters, and 0 on the lift's row; trainable counts,
+ * and every count for the other lifts, agree.
  */
 export function networkParams(n: ResolvedNetwork | NetworkShape): ParamCounts {
   const z = n.width;
@@ -21,7 +26,10 @@ export function networkParams(n: ResolvedNetwork | NetworkShape): ParamCounts {
   return { trainable, nonTrainable, total: trainable + nonTrainable };
 }
 
-/** Closed-form parameter counts of `hourglassMlp(options)`, without building it. */
+/**
+ * Closed-form parameter counts of `hourglassMlp(options)`, without building it; a fixed lift's d_in·d_z is
+ * non-trainable, counted though tfjs's `model.summary()` leaves it out (see {@link networkParams}).
+ */
 export function hourglassParams(options: HourglassOptions): ParamCounts {
   return networkParams(hourglassShape(options));
 }

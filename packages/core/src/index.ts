@@ -1,6 +1,7 @@
 import './register.js';
 
 export { Block, CLASS_PREFIX, PACKAGE_KEY, countParams, type BlockArgs, type ParamCounts } from './block.js';
+export { summary } from './summary.js';
 export {
   registerBlock,
   registerModel,
