@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError } from './errors.js';
 
 const CONV2D_GRADS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'];
@@ -42,7 +43,7 @@ interface Gap {
  * registered for backend 'wasm'". A layer the backward pass does not reach (a frozen convolution before every
  * trainable weight: a fixed feature extractor) is not reported. Reads kernel registrations only: nothing is run.
  */
-export function checkTrainable(model: LayerLike, backend: string = tf.getBackend()): void {
+export function checkTrainable(model: tfl.LayersModel, backend: string = tf.getBackend()): void {
   if (typeof backend !== 'string' || tf.findBackendFactory(backend) == null) {
     throw new ConfigError('checkTrainable', 'backend', 'the name of a registered tfjs backend', backend);
   }
