@@ -175,7 +175,7 @@ export function assertBlocksRegistered(topology: unknown): void {
  */
 export async function loadBlocksModel(source: string | tf.io.IOHandler): Promise<tfl.LayersModel> {
   const handler = typeof source === 'string' ? tf.io.getLoadHandlers(source)[0] : source;
-  if (!handler?.load) throw new Error(`loadBlocksModel: no load handler for ${describe(source)}; pass an IOHandler (for files in Node, fileSystem(dir) from '@mlp-blocks/core/node')`);
+  if (!handler?.load) throw new Error(`loadBlocksModel: no load handler for ${describe(source)}; pass an IOHandler (for files in Node, import '@mlp-blocks/core/node' for file:// URLs, or pass fileSystem(dir) from it)`);
   const artifacts = await handler.load();
   await checkArtifacts(artifacts);
   return tfl.loadLayersModel(tf.io.fromMemory(artifacts));

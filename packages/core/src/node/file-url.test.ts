@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  BatchNorm, CLASS_PREFIX, Dense, LayerNorm, MissingBlockError, Mlp, RandomProjection, createModel, defineOptions, option, registerFamily,
+  BatchNorm, CLASS_PREFIX, Dense, LayerNorm, MissingBlockError, Mlp, RandomProjection, createModel, loadBlocksModel, defineOptions, option, registerFamily,
 } from '../index.js';
 import { ModelFileError, WEIGHTS_SHA256_KEY, registerFileUrlRouter } from './index.js';
 
@@ -68,6 +68,16 @@ describe("model.save('file://…') and tf.loadLayersModel('file://…') after im
       again.dispose();
     }
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('loadBlocksModel takes the same URLs', async () => {
+    const dir = fresh();
+    const model = plainModel();
+    await model.save(`file://${dir}`);
+    const again = await loadBlocksModel(`file://${dir}`);
+    expect(predict(again)).toEqual(predict(model));
+    again.dispose();
     model.dispose();
   });
 
