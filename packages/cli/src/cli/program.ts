@@ -22,6 +22,7 @@ import { inspectCommand } from './inspect.js';
 import { benchSpec, formatBench } from './bench.js';
 import { paramsOfSpec } from './params.js';
 import { type TrainArgs, trainCommand } from './train.js';
+import { registerInference } from './predict.js';
 
 /** The backend names registered now (built-ins, `blas` when its package loaded, and plugins' once loaded). */
 const backendNames = () => ['auto', ...listBackends().filter((b) => b.platforms.includes('node')).map((b) => b.name)];
@@ -245,6 +246,7 @@ export function createProgram(options: CliOptions = {}): Command {
       process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : `${formatBench(r)}\n`);
     });
 
+  registerInference(program, { withPlugins, usePlugins, useBackend, backendHelp, loadData }); // evaluate, predict
   return program;
 }
 
