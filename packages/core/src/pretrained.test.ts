@@ -34,6 +34,7 @@ beforeAll(async () => {
     description: 'the test net with known weights',
     spec: SPEC,
     data: { task: 'denoise', dataset: 'synthetic', sigma: 0.5 },
+    inputShape: [3],
     load: () => {
       loads++;
       const model = buildModel(SPEC);
@@ -82,6 +83,7 @@ describe('pretrained registry', () => {
     expect(() => registerPretrained({ ...entry, name: 'Bad Name' })).toThrow(/name must be lower-case/);
     expect(() => registerPretrained({ ...entry, spec: {} as never })).toThrow(/spec must be a model spec/);
     expect(() => registerPretrained({ ...entry, load: undefined as never })).toThrow(/load must be a function/);
+    expect(() => registerPretrained({ ...entry, inputShape: [28, 0] })).toThrow('registerPretrained(test_trained): inputShape must be a list of positive integers, received [28,0]');
     expect(registerPretrained(entry)).toBe(entry); // the same package again replaces it
   });
 });

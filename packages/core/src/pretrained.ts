@@ -16,6 +16,8 @@ export interface PretrainedDescriptor {
   spec: { model: string } & Record<string, unknown>;
   /** What it was trained on, in the CLI's words: `--task`, `--dataset` and, for denoising, `--sigma`. */
   data: { task: string; dataset: string; sigma?: number };
+  /** The shape of one input example, e.g. [28, 28, 1] (what to feed it where its input layer leaves sizes open). */
+  inputShape?: number[];
   /** The trained model, a new one on each call (the caller disposes it). */
   load(): tfl.LayersModel;
 }
@@ -41,6 +43,9 @@ export function registerPretrained(descriptor: PretrainedDescriptor): Pretrained
   }
   if (d.data == null || typeof d.data.task !== 'string' || typeof d.data.dataset !== 'string') {
     throw new Error(`registerPretrained(${d.name}): data must be { task, dataset }, received ${describe(d.data)}`);
+  }
+  if (d.inputShape !== undefined && !(Array.isArray(d.inputShape) && d.inputShape.every((n) => Number.isSafeInteger(n) && n > 0))) {
+    throw new Error(`registerPretrained(${d.name}): inputShape must be a list of positive integers, received ${describe(d.inputShape)}`);
   }
   if (typeof d.load !== 'function') throw new Error(`registerPretrained(${d.name}): load must be a function, received ${describe(d.load)}`);
   const old = entries.get(d.name);

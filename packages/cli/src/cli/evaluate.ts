@@ -47,6 +47,8 @@ export interface Target {
   sigma?: number;
   seed: number;
   batchSize: number;
+  /** One example's shape as the target declares it (a pretrained model whose input layer leaves sizes open). */
+  inputShape?: number[];
 }
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
@@ -113,7 +115,10 @@ export async function loadTarget(target: string, a: TargetArgs): Promise<Target>
   if (!TASKS.includes(entry.data.task as TaskName)) throw new Error(`pretrained ${target}: task ${JSON.stringify(entry.data.task)} is not one the CLI feeds (${TASKS.join(', ')})`);
   const model = entry.load();
   const data = { task: entry.data.task as TaskName, dataset: entry.data.dataset, ...(entry.data.sigma !== undefined ? { sigma: entry.data.sigma } : {}) };
-  return { label: `pretrained ${target}`, kind: 'pretrained', model, seed: 0, ...data, ...defined(a), batchSize: a.batchSize ?? 128 };
+  return {
+    label: `pretrained ${target}`, kind: 'pretrained', model, seed: 0, ...data, ...defined(a), batchSize: a.batchSize ?? 128,
+    ...(entry.inputShape ? { inputShape: entry.inputShape } : {}),
+  };
 }
 
 /** The data flags that were given. */
@@ -137,11 +142,25 @@ export async function loadTargetSplit(t: Target, split: (typeof SPLITS)[number],
 
 const product = (shape: readonly number[]) => shape.reduce((x, y) => x * y, 1);
 
-/** The model's per-example input shape (without the batch axis). */
-export function modelInputShape(t: Target): number[] {
+/**
+ * The model's per-example input shape (without the batch axis). Sizes its input layer leaves open come from the
+ * target's declared shape, else from `size` values per example: one open size is what is left; open height and
+ * width of an image are a square.
+ */
+export function modelInputShape(t: Target, size?: number): number[] {
   const shape = t.model.inputs[0]!.shape.slice(1);
-  if (shape.some((d) => d == null)) throw new Error(`${t.label} takes inputs of shape [${shape.join(', ')}], with unknown sizes`);
-  return shape as number[];
+  const open = shape.filter((d) => d == null).length;
+  if (open === 0) return shape as number[];
+  const declared = t.inputShape;
+  if (declared && declared.length === shape.length && shape.every((d, i) => d == null || d === declared[i])) return declared;
+  const known = product(shape.filter((d): d is number => d != null));
+  if (size !== undefined && size % known === 0) {
+    const rest = size / known;
+    if (open === 1) return shape.map((d) => d ?? rest);
+    const side = Math.round(Math.sqrt(rest));
+    if (open === 2 && shape.length === 3 && shape[2] != null && side * side === rest) return shape.map((d) => d ?? side);
+  }
+  throw new Error(`${t.label} takes inputs of shape [${shape.map((d) => d ?? '?').join(', ')}]${size === undefined ? '' : `, which ${size} values per example do not fill`}`);
 }
 
 /**
@@ -149,8 +168,8 @@ export function modelInputShape(t: Target): number[] {
  * data feeding a channel-last image model, transposed. An error when the sizes differ.
  */
 export function toModelInput(x: tf.Tensor, t: Target, layout: 'chw' | 'hwc'): tf.Tensor {
-  const want = modelInputShape(t);
   const have = x.shape.slice(1);
+  const want = modelInputShape(t, product(have));
   if (have.length === want.length && have.every((d, i) => d === want[i])) return x.clone();
   if (product(have) !== product(want)) {
     throw new Error(`${t.label} takes inputs of shape [${want.join(', ')}], but the examples have shape [${have.join(', ')}]`);
@@ -167,7 +186,7 @@ export function toModelInput(x: tf.Tensor, t: Target, layout: 'chw' | 'hwc'): tf
 
 /** A set whose batches are reshaped to the model's input (the same set when they already fit). */
 function fitInputs(data: FitData, t: Target, layout: 'chw' | 'hwc'): FitData {
-  const want = modelInputShape(t);
+  const want = modelInputShape(t, product(data.inputShape));
   if (data.inputShape.length === want.length && data.inputShape.every((d, i) => d === want[i])) return data;
   if (product(data.inputShape) !== product(want)) {
     throw new Error(`${t.label} takes inputs of shape [${want.join(', ')}], but ${data.name} has examples of shape [${data.inputShape.join(', ')}]: is it the model's data set?`);

@@ -88,8 +88,8 @@ function readInputNpy(file: string, t: Target): tf.Tensor {
   } catch (e) {
     throw new Error(`--input: ${(e as Error).message}`);
   }
-  const want = modelInputShape(t);
   const [n, ...each] = arr.shape;
+  const want = modelInputShape(t, product(each));
   if (n === undefined || n === 0 || product(each) !== product(want)) {
     throw new Error(`--input: ${abs} has shape (${arr.shape.join(', ')}); ${t.label} needs (N, ${want.join(', ')}) or N examples of ${product(want)} values`);
   }
