@@ -41,7 +41,7 @@ export {
   type Preset,
   type ResolvedSpec,
 } from './families.js';
-export { registerPretrained, getPretrained, findPretrained, listPretrained, resolvePretrained, type PretrainedDescriptor } from './pretrained.js';
+export { registerPretrained, getPretrained, findPretrained, listPretrained, resolvePretrained, type PretrainedDescriptor, type PretrainedRequest } from './pretrained.js';
 /**
  * The option kinds blocks and networks declare their options with (valibot schemas carrying the expected-value
  * phrase of Keras-style errors and the option's doc): `option.positiveInt('Output size.')`, `option.withDefault(...)`.

@@ -76,13 +76,20 @@ export function getPretrained(name: string): PretrainedDescriptor {
     + 'Pretrained models are registered when their package is imported (e.g. import \'@mlp-blocks/pretrained\').');
 }
 
+/** What `resolvePretrained` answers. */
+export interface PretrainedRequest {
+  /** The architecture to build, or (with `load`) the one the trained model has, for its size check. */
+  spec: { model: string } & Record<string, unknown>;
+  /** Loads the trained model; absent for `pretrained: false`. */
+  load?: () => tfl.LayersModel;
+}
+
 /**
  * What `createModel(name, { pretrained, ...options })` builds: with `pretrained: true`, the registered model's
  * loader and spec (its options are fixed, so any other option or a seed is an error); with `pretrained: false`,
  * the spec to build untrained (a pretrained name's architecture, with the options on top, or the name itself).
  */
-export function resolvePretrained(name: string, options: Record<string, unknown>, build: { seed?: number } = {}):
-  { spec: { model: string } & Record<string, unknown>; load?: () => tfl.LayersModel } {
+export function resolvePretrained(name: string, options: Record<string, unknown>, build: { seed?: number } = {}): PretrainedRequest {
   const { pretrained, ...rest } = options;
   if (typeof pretrained !== 'boolean') throw new ConfigError('createModel', 'pretrained', 'true or false', pretrained);
   if (!pretrained) {
