@@ -112,6 +112,16 @@ describe.skipIf(!existsSync(cli))('mlp-blocks evaluate', () => {
     expect(errorLines(run('evaluate', noModel))).toEqual([
       `mlp-blocks: ${noModel} is a run without a saved model (no ${join(noModel, 'model', 'model.json')}); train keeps one, sweep only with --keep-models`,
     ]);
+    // A damaged result.json is named with the field.
+    const damaged = join(dir, 'damaged');
+    cpSync(denoiseRun, damaged, { recursive: true });
+    const record = JSON.parse(readFileSync(join(damaged, 'result.json'), 'utf8'));
+    writeFileSync(join(damaged, 'result.json'), JSON.stringify({ ...record, config: { ...record.config, batchSize: '64' } }));
+    expect(errorLines(run('evaluate', damaged))).toEqual([`mlp-blocks: ${join(damaged, 'result.json')}: config.batchSize must be a positive integer, received "64"`]);
+    writeFileSync(join(damaged, 'result.json'), JSON.stringify({ ...record, config: { ...record.config, task: 'constructor' } }));
+    expect(errorLines(run('evaluate', damaged))).toEqual([`mlp-blocks: ${join(damaged, 'result.json')}: config.task must be one of denoise, superres, genclass, classify, received "constructor"`]);
+    writeFileSync(join(damaged, 'result.json'), '{"config":');
+    expect(errorLines(run('evaluate', damaged))[0]).toMatch(new RegExp(`^mlp-blocks: ${join(damaged, 'result.json')}: cannot read the run's result \\(`));
     expect(errorLines(run('evaluate', 'no_such_model'))[0]).toMatch(/does not exist, and "no_such_model" is not a registered pretrained model \(none registered: load them with --plugin @mlp-blocks\/pretrained\)$/);
   });
 });
