@@ -24,10 +24,17 @@ describe.skipIf(!existsSync(cli))('mlp-blocks bench', () => {
     for (const w of b.windows) expect(w).toBeGreaterThan(0);
   });
 
-  it('benches image families on batches of their own shapes, and names the backend it ran on (blas is its own)', () => {
-    for (const model of ['gmlp_mnist', '{"model":"mixer","imageSize":8,"patchSize":4,"inputChannels":1,"embedDim":8,"depth":1,"numClasses":3}']) {
+  // Issue 20 item 4: bench once failed for every gMLP and Mixer spec (`unknown option "outputDim"`) and called blas wasm.
+  it('benches every family of the gmlp and mixer packages on batches of their own shapes, and names the backend it ran on (blas is its own)', () => {
+    const specs = [
+      'gmlp_mnist', '{"model":"gmlp","kind":"sequence","vocabSize":16,"seqLen":8,"embedDim":8,"depth":1}',
+      '{"model":"mixer","imageSize":8,"patchSize":4,"inputChannels":1,"embedDim":8,"depth":1,"numClasses":3}',
+      '{"model":"resmlp","imageSize":8,"patchSize":4,"inputChannels":1,"embedDim":8,"depth":1,"numClasses":3}',
+      '{"model":"tsmixer","seqLen":8,"features":3,"horizon":2,"depth":1}',
+    ];
+    for (const model of specs) {
       const r = run('bench', '--model', model, '--batch-size', '4', '--steps', '1', '--warmup', '1', '--windows', '1', '--backend', 'blas', '--json');
-      expect(r.status, r.stderr).toBe(0);
+      expect(r.status, `${model}: ${r.stderr}`).toBe(0);
       const b = JSON.parse(r.stdout);
       expect(b.backend).toBe('blas');
       expect(b.spec).not.toHaveProperty('inputDim');
