@@ -12,6 +12,7 @@ export { checkGrid, expandSpace, gridHash, parseShard, planTrials, readGrid, sha
 export { MANIFEST, RESULTS, checkManifest, runSweep, type SweepManifest, type SweepOptions } from './sweep/sweep.js';
 export { mergeSweeps, type MergeOptions, type MergeResult } from './sweep/merge.js';
 export { latestById, readResults } from './sweep/results.js';
+export { RECORD_FORMAT, upgradeRecord } from './run/record-format.js';
 export { writeReport, type ReportFiles, type ReportOptions } from './report/report.js';
 export { paretoSvg, type PlotPoint } from './report/plot.js';
 export { GRID, gridSize, inferImageShape, samplesPng } from './report/png.js';

@@ -78,7 +78,7 @@ export function describeRecord(r: TrialRecord, dir: string): string {
   const m = (v: number | null) => (v == null ? '-' : r.metricName === 'psnr' ? `${v.toFixed(2)} dB` : `${(100 * v).toFixed(2)}%`);
   return [
     `trained ${r.id}: ${r.params.trainable.toLocaleString('en-US')} trainable parameters, ${r.epochsRun} epoch${r.epochsRun === 1 ? '' : 's'} (${r.steps} steps) in ${r.seconds.toFixed(1)} s`,
-    `best epoch ${r.bestEpoch == null ? '-' : r.bestEpoch + 1}: eval loss ${r.evalLoss?.toFixed(5) ?? '-'}, eval ${r.metricName} ${m(r.evalMetric)}`,
+    `best epoch ${r.bestEpoch ?? '-'}: eval loss ${r.evalLoss?.toFixed(5) ?? '-'}, eval ${r.metricName} ${m(r.evalMetric)}`,
     `test ${r.metricName} ${m(r.testMetric)}, test loss ${r.testLoss?.toFixed(5) ?? '-'}`,
     `wrote ${dir} (results.jsonl, result.json, model/, samples.json); \`mlp-blocks report ${dir}\` draws its pictures`,
   ].join('\n');

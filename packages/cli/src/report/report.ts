@@ -116,7 +116,7 @@ export async function writeReport(dir: string, outDir = dir, warn: (line: string
     '',
     '| | family | trial | model | trainable | non-trainable | lr | seed | epochs | best epoch | eval loss | eval | test |',
     '|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...sorted.map((r) => `| ${onFrontier.has(r.id) ? '★' : ''} | ${seriesOf(r)} | \`${r.id}\` | ${specSummary(r.config.spec)} | ${n(r.params.trainable)} | ${n(r.params.nonTrainable)} | ${r.config.lr} | ${r.config.seed} | ${r.epochsRun}${r.stoppedEarly ? ' (early stop)' : ''} | ${r.bestEpoch == null ? '-' : r.bestEpoch + 1} | ${r.evalLoss == null ? '-' : r.evalLoss.toFixed(5)} | ${fmtMetric(r, r.evalMetric)} | ${fmtMetric(r, r.testMetric)} |`),
+    ...sorted.map((r) => `| ${onFrontier.has(r.id) ? '★' : ''} | ${seriesOf(r)} | \`${r.id}\` | ${specSummary(r.config.spec)} | ${n(r.params.trainable)} | ${n(r.params.nonTrainable)} | ${r.config.lr} | ${r.config.seed} | ${r.epochsRun}${r.stoppedEarly ? ' (early stop)' : ''} | ${r.bestEpoch ?? '-'} | ${r.evalLoss == null ? '-' : r.evalLoss.toFixed(5)} | ${fmtMetric(r, r.evalMetric)} | ${fmtMetric(r, r.testMetric)} |`),
     '',
   ];
   const markdown = path.join(outDir, 'report.md');

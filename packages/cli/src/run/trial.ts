@@ -5,6 +5,7 @@ import { type ModelSpec, type SizeOptions, countParams } from '@mlp-blocks/core'
 import { fileSystem } from '@mlp-blocks/core/node';
 import { bestCheckpointFile, evaluate, fit, type FitData, type ProgressMode, type ScheduleKind, type SettingChange, withSeededRandom, writeFileAtomic } from '@mlp-blocks/train';
 import { buildModel } from './image-models.js';
+import { RECORD_FORMAT } from './record-format.js';
 import { writeSamples } from './samples.js';
 import { hashOf } from './spec.js';
 import { type TaskName, type TaskSplits, taskObjective } from './tasks.js';
@@ -32,6 +33,8 @@ export interface TrialConfig {
 
 /** One line of results.jsonl: a finished run and its scores. */
 export interface TrialRecord {
+  /** The record format (RECORD_FORMAT: 1-based epochs); absent in format 1 records, which readers convert. */
+  format?: number;
   id: string;
   /** The model family (the spec's `model`), which the report draws one frontier per. */
   family: string;
@@ -42,6 +45,7 @@ export interface TrialRecord {
   evalMetric: number | null;
   testLoss: number | null;
   testMetric: number | null;
+  /** The epoch (1-based, as printed) whose eval loss was lowest: the weights scored on the test set. */
   bestEpoch: number | null;
   epochsRun: number;
   steps: number;
@@ -50,7 +54,7 @@ export interface TrialRecord {
   /** Directory of the run's files (samples, model), relative to the results file. */
   dir: string;
   /**
-   * Per epoch (numbered as `bestEpoch`): mean training loss, eval loss and eval metric. Records written before
+   * Per epoch (1-based, as `bestEpoch`): mean training loss, eval loss and eval metric. Records written before
    * this field existed have none.
    */
   history?: Array<{ epoch: number; loss: number; evalLoss: number | null; evalMetric: number | null }>;
@@ -112,13 +116,14 @@ export async function runTrial(config: TrialConfig, splits: TaskSplits, o: RunTr
     const sampleSet: FitData = splits.test ?? splits.eval;
     await writeSamples(path.join(o.dir, 'samples.json'), model, sampleSet, o.samples ?? 8, splits);
     if (o.keepModel) await model.save(fileSystem(path.join(o.dir, 'model')));
+    // fit counts epochs from 0 (as its checkpoints do); records count them from 1, as every printed line does.
     const record: TrialRecord = {
-      id: trialId(config), family: config.spec.model, config, params: countParams(model), metricName: objective.metric,
+      format: RECORD_FORMAT, id: trialId(config), family: config.spec.model, config, params: countParams(model), metricName: objective.metric,
       evalLoss: result.best?.evalLoss ?? null, evalMetric: result.best?.evalMetric ?? null,
-      testLoss: test?.loss ?? null, testMetric: test?.metric ?? null, bestEpoch: result.best?.epoch ?? null,
+      testLoss: test?.loss ?? null, testMetric: test?.metric ?? null, bestEpoch: result.best ? result.best.epoch + 1 : null,
       epochsRun: result.epochsRun, steps: result.steps, stoppedEarly: result.stoppedEarly, seconds: round(result.seconds, 3),
       dir: o.relativeDir,
-      history: result.history.map((h) => ({ epoch: h.epoch, loss: h.loss, evalLoss: h.evalLoss, evalMetric: h.evalMetric })),
+      history: result.history.map((h) => ({ epoch: h.epoch + 1, loss: h.loss, evalLoss: h.evalLoss, evalMetric: h.evalMetric })),
       ...(result.changes.length > 0 ? { changes: result.changes } : {}),
     };
     writeFileAtomic(path.join(o.dir, 'result.json'), `${JSON.stringify(record, null, 2)}\n`);

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
+import { upgradeRecord } from '../run/record-format.js';
 import type { TrialRecord } from '../run/trial.js';
 
 /**
- * Reads a results.jsonl. A torn last line (a crash while appending) is ignored with a warning; a corrupt
- * line elsewhere is an error naming the file and line.
+ * Reads a results.jsonl, each record in the current format (older ones converted: see upgradeRecord). A torn
+ * last line (a crash while appending) is ignored with a warning; a corrupt line elsewhere is an error naming
+ * the file and line.
  */
 export function readResults(file: string, warn: (line: string) => void = () => {}): TrialRecord[] {
   if (!fs.existsSync(file)) return [];
@@ -15,7 +17,7 @@ export function readResults(file: string, warn: (line: string) => void = () => {
     try {
       const record = JSON.parse(line) as TrialRecord;
       if (typeof record.id !== 'string' || typeof record.family !== 'string') throw new Error('no "id" and "family"');
-      out.push(record);
+      out.push(upgradeRecord(record));
     } catch (e) {
       const last = i === lines.length - 1; // no newline after it: the write was cut short
       if (last) warn(`${file}: ignoring an incomplete last line (${line.length} characters; a run was interrupted while writing it)`);
