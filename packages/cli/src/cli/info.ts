@@ -21,6 +21,11 @@ export interface Info {
   report: BackendReport;
   blocks: string[];
   models: string[];
+  /**
+   * Warnings native libraries printed while the backends were probed (Dawn's, for webgpu), captured rather than
+   * left on stderr; absent when probed in the process itself (`--in-process`), where nothing can capture them.
+   */
+  probeWarnings?: string[];
 }
 
 /** What this installation offers: versions, the backend report, the chosen backend, blocks and model specs. */
@@ -50,5 +55,9 @@ export function formatInfo(info: Info): string {
     `models        ${info.models.join(', ') || '(none)'}`,
     '',
     formatBackendReport(info.report),
+    ...(info.probeWarnings?.length
+      ? ['', 'probe warnings (printed by native libraries while probing, e.g. Dawn for webgpu; captured, the table above has the verdict):',
+        ...info.probeWarnings.map((w) => `  ${w}`)]
+      : []),
   ].join('\n');
 }

@@ -18,6 +18,7 @@ import { loadPlugins, manifestPlugins } from './plugins.js';
 import { gridSchema, modelSpecSchema } from './schema.js';
 import { builtinLoader } from './data.js';
 import { collectInfo, formatInfo } from './info.js';
+import { collectInfoIsolated } from './info-probe.js';
 import { inspectCommand } from './inspect.js';
 import { benchSpec, formatBench } from './bench.js';
 import { paramsOfSpec } from './params.js';
@@ -85,11 +86,12 @@ export function createProgram(options: CliOptions = {}): Command {
     .command('info')
     .description('print versions, which backends are usable here (and why not), the chosen one, blocks and models')
     .option('--backend <name>', backendHelp(), 'auto')
-    .option('--json', 'print JSON for machines'))
-    .action(async (opts: { backend: BackendName; json?: boolean; plugin: string[] }) => {
+    .option('--json', 'print JSON for machines')
+    .addOption(new Option('--in-process', 'probe here, not in a child process (native warnings go to stderr)').hideHelp()))
+    .action(async (opts: { backend: BackendName; json?: boolean; plugin: string[]; inProcess?: boolean }) => {
       await usePlugins(opts);
       checkBackend(opts.backend);
-      const info = await collectInfo(opts.backend);
+      const info = opts.inProcess ? await collectInfo(opts.backend) : await collectInfoIsolated(opts.backend, opts.plugin);
       process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatInfo(info)}\n`);
     });
 
