@@ -6,8 +6,8 @@ export { METRICS, WeightedMean, accuracy, batchPsnr, correctCount, psnrOfMse, ty
 export { trainStep } from './fit/step.js';
 export { bestCheckpointFile, fit, type FitCallbacks, type FitOptions, type FitResult } from './fit/fit.js';
 export { evaluate, type EvaluateOptions, type Evaluation } from './fit/evaluate.js';
-export { NonFiniteLossError, type BestCheckpoint } from './fit/errors.js';
-export { PROGRESS_MODES, formatEpoch, type EpochLog, type ProgressMode } from './fit/progress.js';
+export { FitInterruptedError, NonFiniteLossError, type BestCheckpoint } from './fit/errors.js';
+export { DEFAULT_LOG_EVERY, PROGRESS_MODES, formatEpoch, type EpochLog, type ProgressMode } from './fit/progress.js';
 export { withSeededRandom } from './fit/seeded.js';
 export type { BestEval, SettingChange } from './fit/checkpoint.js';
 export { CheckpointError } from './io/checkpoint-file.js';

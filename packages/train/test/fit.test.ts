@@ -60,8 +60,11 @@ describe('fit', () => {
     expect(ev.loss).toBeCloseTo(best.evalLoss, 6);
     expect(ev.metric).toBeCloseTo(best.evalMetric, 4);
     expect(ev.metric).toBeGreaterThan(untrained.metric + 1); // at least 1 dB better than at the start
+    // The first step's line (training started, at what pace), then one line per epoch.
     const lines = log.text().trim().split('\n');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^epoch 1\/3 {2}step 1\/8 {2}loss \d\.\d{4} {2}lr \d\.\de-\d+ {2}[\d,]+ samples\/s {2}eta \d+s$/);
+    lines.shift();
     expect(lines[0]).toMatch(/^epoch 1\/3 {2}loss \d\.\d{4} {2}eval_loss \d\.\d{4} {2}psnr \d+\.\d\d {2}lr \d\.\de-\d+ {2}\d+\.\ds$/);
     model.dispose();
   });

@@ -32,3 +32,24 @@ export class NonFiniteLossError extends Error {
     this.best = best;
   }
 }
+
+/**
+ * Raised by `fit` when its `signal` aborts: the step in flight finished and, with a checkpoint file, a checkpoint of
+ * that step was written, so `resume: true` continues exactly there.
+ */
+export class FitInterruptedError extends Error {
+  /** The epoch (0-based) the run was in, and the steps taken. */
+  readonly epoch: number;
+  readonly step: number;
+  /** The checkpoint written at `step`, or null when fit had no checkpoint file. */
+  readonly checkpoint: string | null;
+
+  constructor(epoch: number, step: number, checkpoint: string | null) {
+    super(`training interrupted at epoch ${epoch + 1}, step ${step}; `
+      + (checkpoint ? `checkpoint of step ${step} written to ${checkpoint} (resume from it with resume: true)` : 'no checkpoint file was given, nothing was saved'));
+    this.name = 'FitInterruptedError';
+    this.epoch = epoch;
+    this.step = step;
+    this.checkpoint = checkpoint;
+  }
+}

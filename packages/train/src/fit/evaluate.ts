@@ -4,6 +4,7 @@ import { validate } from '@mlp-blocks/core';
 import { type FitData, checkFitData } from '../data.js';
 import { type LossFn, type LossName, getLoss } from '../losses.js';
 import { type MetricName, WeightedMean, correctCount, psnrOfMse } from '../metrics.js';
+import { PROGRESS_MODES, type ProgressMode, type ProgressSink, checkLogEvery, createProgress } from './progress.js';
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
@@ -14,6 +15,14 @@ export interface EvaluateOptions {
   metric?: MetricName;
   /** PSNR data range. Default 1. */
   dataRange?: number;
+  /** Progress while it runs: 'none' (default), 'auto' (a bar on a TTY, plain lines otherwise), 'bar' or 'log'. */
+  progress?: ProgressMode;
+  /** Where progress goes. Default process.stderr. */
+  progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Names the evaluation in its progress ("test 3/10 batches …"). Default 'eval'. */
+  progressLabel?: string;
+  /** Seconds between plain progress lines (0: every batch). Default 10. */
+  logEvery?: number;
 }
 
 /** What `evaluate` returns. */
@@ -35,6 +44,18 @@ export function defaultMetric(loss: LossName | LossFn): MetricName {
  * Hourglass paper: each batch's PSNR from that batch's MSE, averaged weighted by batch size.
  */
 export async function evaluate(model: tfl.LayersModel, data: FitData, options: EvaluateOptions): Promise<Evaluation> {
+  const mode = validate.oneOf('evaluate', 'progress', options?.progress ?? 'none', PROGRESS_MODES);
+  const logEvery = options?.logEvery === undefined ? undefined : checkLogEvery('evaluate', options.logEvery);
+  const sink = createProgress(mode, options.progressStream ?? process.stderr, { epochs: 1, batchesPerEpoch: 0, ...(logEvery !== undefined ? { logEvery } : {}) });
+  try {
+    return await evaluateWith(model, data, options, sink, options.progressLabel ?? 'eval');
+  } finally {
+    sink.stop();
+  }
+}
+
+/** `evaluate`, reporting each batch to `sink` under `label` (fit passes its own sink). */
+export async function evaluateWith(model: tfl.LayersModel, data: FitData, options: EvaluateOptions, sink: ProgressSink, label: string): Promise<Evaluation> {
   const owner = 'evaluate';
   checkFitData(owner, 'data', data);
   const batchSize = validate.positiveInt(owner, 'batchSize', options.batchSize);
@@ -44,6 +65,7 @@ export async function evaluate(model: tfl.LayersModel, data: FitData, options: E
   const range = options.dataRange ?? 1;
   const lossMean = new WeightedMean();
   const metricMean = new WeightedMean();
+  sink.evalStart(label, Math.ceil(data.size / batchSize));
   for (let start = 0; start < data.size; start += batchSize) {
     const n = Math.min(batchSize, data.size - start);
     const indices = Int32Array.from({ length: n }, (_, i) => start + i);
@@ -61,6 +83,8 @@ export async function evaluate(model: tfl.LayersModel, data: FitData, options: E
     lossMean.add(l, n);
     if (metricName === 'psnr') metricMean.add(psnrOfMse(extra, range), n);
     else if (metricName === 'accuracy') metricMean.add(extra / n, n);
+    sink.evalStep(start / batchSize + 1, n);
   }
+  sink.evalEnd();
   return { loss: lossMean.value, metric: metricName === 'none' ? Number.NaN : metricMean.value, metricName };
 }

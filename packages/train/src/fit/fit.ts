@@ -11,9 +11,9 @@ import { SCHEDULES, type Schedule, type ScheduleKind, makeSchedule } from '../sc
 import { readCheckpointFile } from '../io/checkpoint-file.js';
 import { writeFileAtomic } from '../io/files.js';
 import { type BestEval, type RunFingerprint, type RunProgress, type SettingChange, hasCheckpoint, loadRun, readWeights, saveRun, writeWeights } from './checkpoint.js';
-import { NonFiniteLossError } from './errors.js';
-import { defaultMetric, evaluate } from './evaluate.js';
-import { type EpochLog, PROGRESS_MODES, type ProgressMode, createProgress } from './progress.js';
+import { FitInterruptedError, NonFiniteLossError } from './errors.js';
+import { defaultMetric, evaluateWith } from './evaluate.js';
+import { type EpochLog, PROGRESS_MODES, type ProgressMode, checkLogEvery, createProgress } from './progress.js';
 import { permutation } from './seeded.js';
 import { trainStep } from './step.js';
 
@@ -79,6 +79,13 @@ export interface FitOptions {
   progress?: ProgressMode;
   /** Where progress goes. Default process.stderr. */
   progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Seconds between the plain progress lines of 'log' mode (0: every step). Default 10. */
+  logEvery?: number;
+  /**
+   * Stops training when aborted (e.g. on Ctrl-C): the step in flight finishes, a checkpoint of it is written
+   * (with `checkpoint`; at an epoch's last step, after that epoch's evaluation), and fit throws FitInterruptedError.
+   */
+  signal?: AbortSignal;
   callbacks?: FitCallbacks;
 }
 
@@ -116,6 +123,7 @@ function resolve(options: FitOptions, data: FitData) {
   const metric = checkMetric(owner, options.metric ?? defaultMetric(loss));
   const seed = validate.seed32(owner, 'seed', options.seed ?? 0);
   const progress = validate.oneOf(owner, 'progress', options.progress ?? 'auto', PROGRESS_MODES);
+  const logEvery = options.logEvery === undefined ? undefined : checkLogEvery(owner, options.logEvery);
   const checkpointEvery = options.checkpointEvery === undefined ? 0 : validate.positiveInt(owner, 'checkpointEvery', options.checkpointEvery);
   if (options.resume && !options.checkpoint) throw new ConfigError(owner, 'resume', 'used together with a checkpoint file', options.resume);
   const patience = options.earlyStop ? validate.positiveInt(owner, 'earlyStop.patience', options.earlyStop.patience) : 0;
@@ -127,7 +135,7 @@ function resolve(options: FitOptions, data: FitData) {
     ? options.schedule
     : makeSchedule({ kind: validate.oneOf(owner, 'schedule', options.schedule ?? 'linear', SCHEDULES), lr, totalSteps, warmupSteps: options.warmupSteps ?? 0 });
   return {
-    epochs, batchSize, lr, loss, metric, seed, progress, checkpointEvery, patience, minDelta, batchesPerEpoch, schedule,
+    epochs, batchSize, lr, loss, metric, seed, progress, logEvery, checkpointEvery, patience, minDelta, batchesPerEpoch, schedule,
     weightDecay: options.weightDecay ?? 0.01,
     evalBatchSize: options.evalBatchSize === undefined ? batchSize : validate.positiveInt(owner, 'evalBatchSize', options.evalBatchSize),
     shuffle: options.shuffle ?? true,
@@ -184,7 +192,10 @@ export async function fit(model: tfl.LayersModel, data: FitData, options: FitOpt
   const sessionStart = performance.now();
   const secondsBefore = progress.seconds;
   const elapsed = () => secondsBefore + (performance.now() - sessionStart) / 1000;
-  const sink = createProgress(o.progress, options.progressStream ?? process.stderr, o.epochs, o.batchesPerEpoch);
+  const sink = createProgress(o.progress, options.progressStream ?? process.stderr, {
+    epochs: o.epochs, batchesPerEpoch: o.batchesPerEpoch, ...(o.logEvery !== undefined ? { logEvery: o.logEvery } : {}),
+  });
+  const interrupted = () => new FitInterruptedError(progress.epoch, progress.step, file);
   const save = async () => {
     if (!file) return;
     progress.seconds = elapsed();
@@ -234,14 +245,19 @@ export async function fit(model: tfl.LayersModel, data: FitData, options: FitOpt
         progress.batch += 1;
         progress.epochLossSum += loss;
         progress.epochLossCount += 1;
-        sink.step(progress.batch, loss, lr);
+        sink.step(progress.batch, loss, lr, indices.length);
         if ((await cb.onBatchEnd?.({ epoch, batch: progress.batch - 1, step: progress.step, loss, lr })) === 'stop') stop = true;
         if (o.checkpointEvery > 0 && progress.step % o.checkpointEvery === 0 && progress.batch < o.batchesPerEpoch) await save();
         if (stop) break;
+        // Mid-epoch only: a checkpoint must not sit between an epoch's last step and its evaluation.
+        if (options.signal?.aborted && progress.batch < o.batchesPerEpoch) {
+          await save();
+          throw interrupted();
+        }
       }
       if (stop && progress.batch < o.batchesPerEpoch) break; // stopped mid-epoch by a callback: no epoch log
       const evaluation = options.evalData
-        ? await evaluate(model, options.evalData, { batchSize: o.evalBatchSize, loss: o.loss, metric: o.metric })
+        ? await evaluateWith(model, options.evalData, { batchSize: o.evalBatchSize, loss: o.loss, metric: o.metric }, sink, `epoch ${epoch + 1}/${o.epochs} eval`)
         : null;
       progress.seconds = elapsed();
       const log: EpochLog = {
@@ -271,6 +287,7 @@ export async function fit(model: tfl.LayersModel, data: FitData, options: FitOpt
       if (file && improved) writeFileAtomic(bestCheckpointFile(file), fs.readFileSync(file));
       if (progress.stoppedEarly) sink.message(`early stop: no eval-loss improvement for ${o.patience} epochs (best epoch ${progress.best!.epoch + 1})`);
       if ((await cb.onEpochEnd?.(log)) === 'stop') stop = true;
+      if (options.signal?.aborted) throw interrupted(); // the epoch's checkpoint is on disk
     }
     if (o.restoreBest && bestWeights) writeWeights(model, bestWeights, 'best weights');
     progress.seconds = elapsed();
