@@ -110,6 +110,17 @@ describe('an AbortSignal', () => {
     c.dispose();
   });
 
+  it('is seen between steps even when aborted from outside the loop (a signal handler, a timer), on a CPU backend', async () => {
+    const controller = new AbortController();
+    const m = tiny();
+    const error = await fit(m, splits.train, {
+      ...opts, signal: controller.signal, callbacks: { onBatchEnd: ({ step }) => { if (step === 3) setImmediate(() => controller.abort()); } },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ epoch: 0, step: 3, checkpoint: null });
+    expect((error as Error).message).toBe('training interrupted at epoch 1, step 3; no checkpoint file was given, nothing was saved');
+    m.dispose();
+  });
+
   it('at an epoch\'s last step: evaluates that epoch and checkpoints its end first', async () => {
     const file = join(dir, 'abort-end.ckpt');
     const controller = new AbortController();

@@ -105,6 +105,9 @@ export interface FitResult {
   changes: SettingChange[];
 }
 
+/** Resolves after pending I/O and signal callbacks have had their turn. */
+const nextTurn = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 /** Where fit keeps a copy of the checkpoint of the best evaluation so far, next to `file`. */
 export function bestCheckpointFile(file: string): string {
   return file.endsWith('.ckpt') ? `${file.slice(0, -'.ckpt'.length)}.best.ckpt` : `${file}.best`;
@@ -249,6 +252,9 @@ export async function fit(model: tfl.LayersModel, data: FitData, options: FitOpt
         if ((await cb.onBatchEnd?.({ epoch, batch: progress.batch - 1, step: progress.step, loss, lr })) === 'stop') stop = true;
         if (o.checkpointEvery > 0 && progress.step % o.checkpointEvery === 0 && progress.batch < o.batchesPerEpoch) await save();
         if (stop) break;
+        // A step's await settles as a microtask on CPU backends: without a turn of the event loop, a signal
+        // handler (Ctrl-C) could not run, and so could not abort, until training ended.
+        if (options.signal) await nextTurn();
         // Mid-epoch only: a checkpoint must not sit between an epoch's last step and its evaluation.
         if (options.signal?.aborted && progress.batch < o.batchesPerEpoch) {
           await save();
