@@ -15,6 +15,7 @@ export { latestById, readResults } from './sweep/results.js';
 export { RECORD_FORMAT, upgradeRecord } from './run/record-format.js';
 export { writeReport, type ReportFiles, type ReportOptions } from './report/report.js';
 export { paretoSvg, type PlotPoint } from './report/plot.js';
+export { lossSvg, type LossCurve } from './report/loss-plot.js';
 export { GRID, gridSize, inferImageShape, samplesPng } from './report/png.js';
 export { GRID_OPTIONS } from './sweep/grid.js';
 export { gridSchema, modelSpecSchema } from './cli/schema.js';

@@ -8,7 +8,7 @@ import '@mlp-blocks/gmlp';
 import '@mlp-blocks/mixer';
 import { DEFAULT_MAX_PARAMS, listModelNames } from '@mlp-blocks/core';
 import { type BackendName, listBackends, useBackend as startBackend } from '@mlp-blocks/backends/node';
-import { PROGRESS_MODES, SCHEDULES } from '@mlp-blocks/train';
+import { DEFAULT_LOG_EVERY, PROGRESS_MODES, SCHEDULES } from '@mlp-blocks/train';
 import { DATASETS, type DataLoader, TASKS } from '../run/tasks.js';
 import { type Shard, parseShard, readGrid } from '../sweep/grid.js';
 import { mergeSweeps } from '../sweep/merge.js';
@@ -24,6 +24,7 @@ import { benchSpec, formatBench } from './bench.js';
 import { paramsOfSpec } from './params.js';
 import { type TrainArgs, trainCommand } from './train.js';
 import { registerInference } from './predict.js';
+import { cliVersion } from './version.js';
 
 /** The backend names registered now (built-ins, `blas` when its package loaded, and plugins' once loaded). */
 const backendNames = () => ['auto', ...listBackends().filter((b) => b.platforms.includes('node')).map((b) => b.name)];
@@ -80,6 +81,7 @@ export function createProgram(options: CliOptions = {}): Command {
   const loadData = options.loadData ?? builtinLoader;
   const program = new Command('mlp-blocks')
     .description('Train, sweep and inspect the mlp-blocks MLP models for TensorFlow.js')
+    .version(cliVersion(), '-V, --version', 'print the version of @mlp-blocks/cli')
     .exitOverride();
 
   withPlugins(program
@@ -156,7 +158,7 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--lr <rate>', 'peak learning rate', positiveNumber('--lr'), 1e-3)
     .option('--backend <name>', backendHelp(), 'wasm')
     .option('--seed <n>', 'seeds initial weights, shuffling and dropout', seed('--seed'), 0)
-    .requiredOption('--out <dir>', 'run directory: checkpoint, best model, samples, results.jsonl')
+    .option('--out <dir>', 'run directory: checkpoint, best model, samples, results.jsonl (default: a new runs/<task>-<model>-<time>, printed at start)')
     .option('--resume', 'continue the unfinished run in --out from its last checkpoint')
     .option('--json', 'print the result record as JSON')
     .option('--schedule <kind>', `learning-rate schedule (${SCHEDULES.join(', ')})`, oneOf('--schedule', SCHEDULES), 'linear')
@@ -166,7 +168,9 @@ export function createProgram(options: CliOptions = {}): Command {
     .option('--checkpoint-every <steps>', 'also checkpoint every this many steps (default: each epoch)', positiveInt('--checkpoint-every'))
     .option('--progress <mode>', `${PROGRESS_MODES.join(', ')} (auto: a bar on a terminal)`, oneOf('--progress', PROGRESS_MODES), 'auto')
     .option('--sigma <std>', 'denoising noise standard deviation (default 0.25, the paper\'s)', nonNegativeNumber('--sigma'))
-    .option('--limit <n>', 'train on the first n training examples only, for quick runs (eval and test stay whole)', positiveInt('--limit'))
+    .option('--limit <n>', 'train on the first n training examples only, for quick runs', positiveInt('--limit'))
+    .option('--eval-limit <n>', 'evaluate and test on the first n examples of the eval and test sets only', positiveInt('--eval-limit'))
+    .option('--log-every <seconds>', 'seconds between progress lines when not on a terminal (0: every step)', nonNegativeNumber('--log-every'), DEFAULT_LOG_EVERY)
     .option('--data-dir <dir>', 'read the data set\'s files from this directory, never downloading (ImageNet-32 needs one)')
     .option('--max-params <n>', `refuse a model with more parameters than this, before building it (default ${DEFAULT_MAX_PARAMS.toLocaleString('en-US')})`, positiveInt('--max-params')))
     .action(async (opts: TrainArgs & { backend: BackendName; plugin: string[] }, cmd: Command) => {
@@ -216,7 +220,7 @@ export function createProgram(options: CliOptions = {}): Command {
 
   program
     .command('report')
-    .description('write report.md, pareto.svg and samples.png for a sweep or train directory')
+    .description('write report.md, pareto.svg, loss.svg and samples.png for a sweep or train directory')
     .argument('<dir>', 'directory holding results.jsonl')
     .option('--out <dir>', 'where to write the report (default: <dir>)')
     .option('--series-by <option>', 'one series (and frontier) per family and value of this spec option, e.g. lift')
@@ -225,7 +229,7 @@ export function createProgram(options: CliOptions = {}): Command {
       const { writeReport } = await import('../report/report.js'); // Vega loads only when a report is drawn
       const files = await writeReport(dir, opts.out ?? dir, log, opts.seriesBy ? { seriesBy: opts.seriesBy } : {});
       process.stdout.write(opts.json ? `${JSON.stringify(files)}\n`
-        : `report of ${files.trials} trials (${files.families.join(', ')}):\n  ${[files.markdown, files.svg, files.png].filter(Boolean).join('\n  ')}\n`);
+        : `report of ${files.trials} trials (${files.families.join(', ')}):\n  ${[files.markdown, files.svg, files.lossSvg, files.png].filter(Boolean).join('\n  ')}\n`);
     });
 
   withPlugins(program

@@ -6,6 +6,7 @@ import { readSamples } from '../run/samples.js';
 import type { TrialRecord } from '../run/trial.js';
 import { latestById, readResults } from '../sweep/results.js';
 import { RESULTS } from '../sweep/sweep.js';
+import { type LossCurve, lossSvg } from './loss-plot.js';
 import { type PlotPoint, paretoSvg } from './plot.js';
 import { type FamilySamples, samplesPng } from './png.js';
 
@@ -16,6 +17,8 @@ import { type FamilySamples, samplesPng } from './png.js';
 export interface ReportFiles {
   markdown: string;
   svg: string | null;
+  /** loss.svg: training and eval loss per epoch of each series' best trial (null when no record has a history). */
+  lossSvg: string | null;
   png: string | null;
   trials: number;
   families: string[];
@@ -39,8 +42,9 @@ const specSummary = (spec: Record<string, unknown>) => Object.entries(spec)
 
 /**
  * Writes the report of a results directory (a sweep's, or a single `train` run's): report.md with a table of
- * every trial, pareto.svg (metric vs trainable parameters with each family's frontier) and samples.png
- * (inputs / outputs / targets of each family's best model). Returns the files written.
+ * every trial, pareto.svg (metric vs trainable parameters with each family's frontier), loss.svg (loss per epoch
+ * of each family's best trial) and samples.png (inputs / outputs / targets of each family's best model). Returns
+ * the files written.
  */
 export async function writeReport(dir: string, outDir = dir, warn: (line: string) => void = () => {}, options: ReportOptions = {}): Promise<ReportFiles> {
   const resultsFile = path.join(dir, RESULTS);
@@ -76,6 +80,17 @@ export async function writeReport(dir: string, outDir = dir, warn: (line: string
     writeFileAtomic(svgFile, await paretoSvg(points, frontiers, metricLabel));
     svg = svgFile;
   }
+  // The best trial of each series, not every trial: a sweep's dozens of curves would hide each other.
+  const curves: LossCurve[] = families.flatMap((f) => {
+    const r = best.get(f);
+    return r?.history?.length ? [{ name: families.length > 1 ? `${f} (${r.id})` : r.id, epochs: r.history }] : [];
+  });
+  const lossFile = path.join(outDir, 'loss.svg');
+  let lossPlot: string | null = null;
+  if (curves.length > 0) {
+    writeFileAtomic(lossFile, await lossSvg(curves));
+    lossPlot = lossFile;
+  }
   const groups: FamilySamples[] = [];
   for (const f of families) {
     const r = best.get(f);
@@ -109,6 +124,8 @@ export async function writeReport(dir: string, outDir = dir, warn: (line: string
     '',
     svg ? `![${metricLabel} vs trainable parameters](${path.relative(outDir, svgFile)})` : '_No finished trial has a finite score to plot._',
     '',
+    lossPlot ? `![training and eval loss per epoch of the best trial of each ${by === undefined ? 'family' : 'series'}](${path.relative(outDir, lossFile)})` : '',
+    '',
     png ? `![inputs, outputs and targets of each family's best model](${path.relative(outDir, pngFile)})` : '',
     png ? `\n\`${path.basename(pngFile)}\`: for each family (${groups.map((g) => g.family).join(', ')}, top to bottom) three rows of ${grid!.cell[0]}×${grid!.cell[1]} px images — inputs, model outputs, targets.` : '',
     '',
@@ -121,5 +138,5 @@ export async function writeReport(dir: string, outDir = dir, warn: (line: string
   ];
   const markdown = path.join(outDir, 'report.md');
   writeFileAtomic(markdown, lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n'));
-  return { markdown, svg, png, trials: records.length, families };
+  return { markdown, svg, lossSvg: lossPlot, png, trials: records.length, families };
 }

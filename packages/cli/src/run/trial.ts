@@ -29,6 +29,8 @@ export interface TrialConfig {
   sigma?: number;
   /** Trained on the first `limit` training examples only (a reduced protocol). */
   limit?: number;
+  /** Evaluated and tested on the first `evalLimit` examples of the eval and test sets only. */
+  evalLimit?: number;
 }
 
 /** One line of results.jsonl: a finished run and its scores. */
@@ -77,6 +79,10 @@ export interface RunTrialOptions {
   /** On resume, let `config.lr` differ from the checkpoint's; the change is recorded in the record. Default false. */
   allowLrChange?: boolean;
   progress?: ProgressMode;
+  /** Seconds between plain progress lines without a terminal (fit's logEvery). */
+  logEvery?: number;
+  /** Aborting it stops training after the step in flight, checkpointed (fit throws FitInterruptedError). */
+  signal?: AbortSignal;
   checkpointEvery?: number;
   /** Keep the best model (tfjs model.json + weights.bin) under dir/model. Default false. */
   keepModel?: boolean;
@@ -109,10 +115,16 @@ export async function runTrial(config: TrialConfig, splits: TaskSplits, o: RunTr
       ...(config.patience ? { earlyStop: { patience: config.patience } } : {}),
       checkpoint: path.join(o.dir, 'checkpoint.ckpt'), ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
       resume: o.resume ?? false, allowLrChange: o.allowLrChange ?? false, progress: o.progress ?? 'auto',
-      // What fit cannot see for itself; a resume with any of it changed is refused.
-      fingerprint: { task: config.task, dataset: config.dataset, spec: config.spec, sigma: config.sigma ?? 'default', limit: config.limit ?? 'all' },
+      ...(o.logEvery !== undefined ? { logEvery: o.logEvery } : {}), ...(o.signal ? { signal: o.signal } : {}),
+      // What fit cannot see for itself; a resume with any of it changed is refused. (evalLimit only when given:
+      // checkpoints from before it existed must still resume.)
+      fingerprint: {
+        task: config.task, dataset: config.dataset, spec: config.spec, sigma: config.sigma ?? 'default', limit: config.limit ?? 'all',
+        ...(config.evalLimit !== undefined ? { evalLimit: config.evalLimit } : {}),
+      },
     });
-    const test = splits.test ? await evaluate(model, splits.test, { batchSize: config.batchSize, loss: objective.loss, metric: objective.metric }) : null;
+    const progress = { progress: o.progress ?? 'auto', progressLabel: 'test', ...(o.logEvery !== undefined ? { logEvery: o.logEvery } : {}) } as const;
+    const test = splits.test ? await evaluate(model, splits.test, { batchSize: config.batchSize, loss: objective.loss, metric: objective.metric, ...progress }) : null;
     const sampleSet: FitData = splits.test ?? splits.eval;
     await writeSamples(path.join(o.dir, 'samples.json'), model, sampleSet, o.samples ?? 8, splits);
     if (o.keepModel) await model.save(fileSystem(path.join(o.dir, 'model')));
