@@ -115,7 +115,7 @@ describe.skipIf(!existsSync(cli))('mlp-blocks habits', () => {
     expect(stderr).toContain('interrupted: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)');
     const m = /^interrupted at epoch 1, step (\d+); its checkpoint is (\S+)\. To continue: (mlp-blocks train .*)$/m.exec(stderr);
     expect(m, stderr).not.toBeNull();
-    const [, step, checkpoint, command] = m!;
+    const [, step, checkpoint, command] = m! as unknown as [string, string, string, string];
     expect(checkpoint).toBe(join(out, 'checkpoint.ckpt'));
     expect(Number(step)).toBeGreaterThan(0);
     expect(Number(step)).toBeLessThan(256);
