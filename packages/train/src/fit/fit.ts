@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { ConfigError, SeededRandom, validate } from '@mlp-blocks/core';
+import { ConfigError, SeededRandom, checkTrainable, validate } from '@mlp-blocks/core';
 import { type FitData, checkFitData } from '../data.js';
 import { type LossFn, type LossName, getLoss } from '../losses.js';
 import { type MetricName, checkMetric } from '../metrics.js';
@@ -154,6 +154,8 @@ function resolve(options: FitOptions, data: FitData) {
  */
 export async function fit(model: tfl.LayersModel, data: FitData, options: FitOptions): Promise<FitResult> {
   const o = resolve(options, data);
+  // Before any step or checkpoint: a layer the backend cannot train (a conv2d on wasm) is named with its fix.
+  checkTrainable(model);
   const cb = options.callbacks ?? {};
   const lossFn = getLoss(o.loss);
   const optimizer = new AdamW({ learningRate: o.lr, weightDecay: o.weightDecay });
