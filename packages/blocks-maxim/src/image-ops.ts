@@ -1,0 +1,136 @@
+// Image operations behind MAXIM's layers, written with ops every tfjs backend can differentiate (reshape,
+// transpose, slice, pad, concat, matmul): tfjs-backend-wasm has no Conv2DBackpropFilter, so convolutions are
+// im2col products and the transposed convolution is a product followed by depth-to-space.
+import * as tf from '@tensorflow/tfjs-core';
+import { dense } from '@mlp-blocks/core';
+
+/** Rows of [batch, height, width, channels] tensors, with a readable error for anything else. */
+export function imageDims(x: tf.Tensor): [number, number, number, number] {
+  if (x.rank !== 4) throw new Error(`expected images [batch, height, width, channels], received shape [${x.shape.join(', ')}]`);
+  return x.shape as [number, number, number, number];
+}
+
+/** Zero-pads images at the bottom and right to `height` × `width` (no-op when already that size). */
+export function padBottomRight(x: tf.Tensor, height: number, width: number): tf.Tensor {
+  const [, h, w] = imageDims(x);
+  if (h === height && w === width) return x;
+  return tf.pad(x, [[0, 0], [0, height - h], [0, width - w], [0, 0]]);
+}
+
+/** The top-left `height` × `width` of images (no-op when already that size). */
+export function cropTopLeft(x: tf.Tensor, height: number, width: number): tf.Tensor {
+  const [b, h, w, c] = imageDims(x);
+  if (h === height && w === width) return x;
+  return tf.slice(x, [0, 0, 0, 0], [b, height, width, c]);
+}
+
+/**
+ * Images [b, gh·fh, gw·fw, c] → [b, gh·gw, fh·fw, c]: the (gh, gw) grid of fh × fw patches, patch-major
+ * (row-major over the grid, then row-major within a patch), as the authors' `block_images_einops`.
+ * Rank-4 transposes only, which every backend runs fast.
+ */
+export function blockImages(x: tf.Tensor, fh: number, fw: number): tf.Tensor {
+  const [b, h, w, c] = imageDims(x);
+  const gh = h / fh;
+  const gw = w / fw;
+  const t = tf.transpose(tf.reshape(x, [b * gh, fh, gw, fw * c]), [0, 2, 1, 3]);
+  return tf.reshape(t, [b, gh * gw, fh * fw, c]);
+}
+
+/** The inverse of {@link blockImages}: [b, gh·gw, fh·fw, c] → [b, gh·fh, gw·fw, c]. */
+export function unblockImages(x: tf.Tensor, gh: number, gw: number, fh: number, fw: number): tf.Tensor {
+  const [b, , , c] = imageDims(x);
+  const t = tf.transpose(tf.reshape(x, [b * gh, gw, fh, fw * c]), [0, 2, 1, 3]);
+  return tf.reshape(t, [b, gh * fh, gw * fw, c]);
+}
+
+/** XLA/Flax 'SAME' padding along one axis: [before, after, output size] for a kernel k and stride s. */
+export function samePadding(size: number, k: number, s: number): [number, number, number] {
+  const out = Math.ceil(size / s);
+  const total = Math.max((out - 1) * s + k - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before, out];
+}
+
+/**
+ * A 2-D convolution with 'SAME' padding (Flax's default), kernel in Flax's HWIO layout [kh, kw, in, out]:
+ * the kh·kw shifted (and strided) views of the padded input are concatenated on channels in (row, column,
+ * channel) order — the kernel's own row-major order — and multiplied by the kernel reshaped to [kh·kw·in, out].
+ * A stride s takes every s-th row and column by reshaping a window of s·out rows to [out, s] and keeping index 0.
+ */
+export function conv2dSame(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null, stride: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [b, h, w, cin] = imageDims(x);
+    const [kh, kw, , cout] = kernel.shape as [number, number, number, number];
+    const flat = tf.reshape(kernel, [kh * kw * cin, cout]);
+    if (kh === 1 && kw === 1 && stride === 1) return dense(x, flat, bias);
+    const [top, bottom, oh] = samePadding(h, kh, stride);
+    const [left, right, ow] = samePadding(w, kw, stride);
+    // Each strided window reads stride·out rows from its offset: pad the far side enough for the last one.
+    const bottomAll = Math.max(bottom, kh - 1 + stride * oh - top - h);
+    const rightAll = Math.max(right, kw - 1 + stride * ow - left - w);
+    const padded = tf.pad(x, [[0, 0], [top, bottomAll], [left, rightAll], [0, 0]]);
+    const views: tf.Tensor[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        let v = tf.slice(padded, [0, i, j, 0], [b, stride * oh, stride * ow, cin]);
+        if (stride > 1) {
+          v = tf.slice(tf.reshape(v, [b * oh, stride, ow, stride * cin]), [0, 0, 0, 0], [b * oh, 1, ow, cin]);
+          v = tf.reshape(v, [b, oh, ow, cin]);
+        }
+        views.push(v);
+      }
+    }
+    return dense(views.length === 1 ? views[0]! : tf.concat(views, 3), flat, bias);
+  });
+}
+
+/**
+ * Flax's `ConvTranspose(kernel_size=(2, 2), strides=(2, 2))` with 'SAME' padding, kernel [2, 2, in, out]
+ * (not flipped, Flax's default): output pixel (2i + a, 2j + b) is x[i, j] · K[1 − a, 1 − b] + bias. Done as one
+ * product to 4·out channels and a depth-to-space by reshape and a rank-4 transpose.
+ */
+export function convTranspose2x2(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
+  return tf.tidy(() => {
+    const [b, h, w, cin] = imageDims(x);
+    const cout = kernel.shape[3]!;
+    // [a, b, in, out] flipped on (a, b) → [in, (a, b, out)].
+    const k = tf.reshape(tf.transpose(tf.reverse(kernel, [0, 1]), [2, 0, 1, 3]), [cin, 4 * cout]);
+    const y = dense(x, k, null); // [b, h, w, (a, b, out)]
+    const t = tf.transpose(tf.reshape(y, [b * h, w, 2, 2 * cout]), [0, 2, 1, 3]); // [b·h, a, w, (b, out)]
+    const up = tf.reshape(t, [b, 2 * h, 2 * w, cout]);
+    return bias ? tf.add(up, bias) : up;
+  });
+}
+
+/**
+ * The [out, in] matrix of `jax.image.resize(method='bilinear')` along one axis (antialiased, as by default):
+ * a triangle kernel widened by in/out when shrinking, weights renormalised per output, outputs whose sample
+ * point falls outside the input zeroed.
+ */
+export function resizeMatrix(inSize: number, outSize: number): number[][] {
+  const invScale = inSize / outSize;
+  const kernelScale = Math.max(invScale, 1);
+  const rows: number[][] = [];
+  for (let o = 0; o < outSize; o++) {
+    const sample = (o + 0.5) * invScale - 0.5;
+    const row = Array.from({ length: inSize }, (_, i) => Math.max(0, 1 - Math.abs(sample - i) / kernelScale));
+    const sum = row.reduce((a, b) => a + b, 0);
+    const inside = sample >= -0.5 && sample <= inSize - 0.5;
+    rows.push(row.map((v) => (inside && Math.abs(sum) > 1000 * 1.1920929e-7 ? v / sum : 0)));
+  }
+  return rows;
+}
+
+/** Bilinear resize of images to `height` × `width` as jax.image.resize does: two products with fixed matrices. */
+export function resizeBilinear(x: tf.Tensor, height: number, width: number): tf.Tensor {
+  const [, h, w] = imageDims(x);
+  if (h === height && w === width) return x;
+  return tf.tidy(() => {
+    const mh = tf.transpose(tf.tensor2d(resizeMatrix(h, height))); // [h, height]
+    const mw = tf.transpose(tf.tensor2d(resizeMatrix(w, width))); // [w, width]
+    const rows = dense(tf.transpose(x, [0, 2, 3, 1]), mh); // [b, w, c, height]
+    const cols = dense(tf.transpose(rows, [0, 3, 2, 1]), mw); // [b, height, c, width]
+    return tf.transpose(cols, [0, 1, 3, 2]);
+  });
+}
