@@ -5,8 +5,9 @@
 // Every (workload, implementation) runs in its own child process (bench/run-one.mjs), for a per-run peak RSS
 // and no shared backend state. Results: a table on stdout and JSON written atomically to --json.
 // --backend blas runs a and b on the `blas` tfjs backend of @mlp-blocks/backend-blas (wasm kernels with OpenBLAS ones; --threads
-// then counts OpenBLAS threads); the others are tfjs's stock backends.
-// Run: pnpm bench [-- --workloads 1,2 --impls a,b,c --backend wasm|blas --threads 2 --windows 5 --steps 10 --warmup 3 --json out.json --timeout 20]
+// then counts OpenBLAS threads); --backend tensorflow on tfjs-node's libtensorflow (provisioned with
+// `pnpm provision:tensorflow` where its download cannot run); the others are tfjs's stock backends.
+// Run: pnpm bench [-- --workloads 1,2 --impls a,b,c --backend wasm|blas|tensorflow --threads 2 --windows 5 --steps 10 --warmup 3 --json out.json --timeout 20]
 //      pnpm bench -- --leak-steps 1000   (memory check: workload 1 (a) for N steps)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { WORKLOADS } from './workloads.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
-const BACKENDS = ['wasm', 'blas', 'cpu', 'webgpu'];
+const BACKENDS = ['wasm', 'blas', 'tensorflow', 'cpu', 'webgpu'];
 // Debian's OpenBLAS built for OpenMP. PyTorch runs its own OpenMP threads; the default pthread build under it
 // oversubscribes the two cores (measured: 601 vs 2,836 samples/s on workload 1), so (c) gets this one.
 const OPENBLAS_OPENMP = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
@@ -185,7 +186,11 @@ const rows = tableRows(selected, runs);
 const threadsUsed = runs.find((r) => r.impl !== 'c' && r.threads)?.threads ?? threads;
 const backendDetail = runs.find((r) => r.impl !== 'c' && r.detail)?.detail;
 console.log(`\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}`);
-const ours = values.backend === 'blas' ? `mlp-blocks blas (${backendDetail ?? 'wasm + OpenBLAS'})` : `tfjs ${values.backend} ×${threadsUsed} threads`;
+const ours = values.backend === 'blas'
+  ? `mlp-blocks blas (${backendDetail ?? 'wasm + OpenBLAS'})`
+  : values.backend === 'tensorflow'
+    ? `tfjs-node (${backendDetail ?? 'libtensorflow'}; its own thread pools, --threads does not apply)`
+    : `tfjs ${values.backend} ×${threadsUsed} threads`;
 const theirs = torch.version ? `PyTorch ${torch.version} CPU ×${threads} threads${torchEnv === process.env ? '' : ' (OpenMP OpenBLAS)'}` : `skipped (${torch.skipped})`;
 console.log(`backends: a, b = ${ours}; c = ${theirs}`);
 console.log(`batch 128, float32; medians of ${windows} windows of ${steps} steps after ${warmup} warm-up steps; samples/s; RSS = peak of each run's process`);

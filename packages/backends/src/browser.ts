@@ -5,7 +5,9 @@ import type { BackendProvider } from './registry.js';
 import { BackendUnavailableError } from './types.js';
 
 /** Built-in ranks: the report's order and `auto`'s (lower first). Provider packages place theirs among them. */
-export const RANKS = { cuda: 100, tensorflow: 200, webgpu: 300, wasm: 500, cpu: 600 } as const;
+// tensorflow sits after webgpu and after `blas` (400, @mlp-blocks/backend-blas) and before wasm: on the CPU it
+// trained the benchmark workloads faster than stock wasm and slower than blas (docs/PERFORMANCE.md).
+export const RANKS = { cuda: 100, webgpu: 300, tensorflow: 450, wasm: 500, cpu: 600 } as const;
 
 // In a page the bundler decides what is loaded, so these providers never import a backend themselves (that
 // would force every bundle to carry every backend): the app imports the ones it wants, we start them.

@@ -12,7 +12,7 @@ export const REQUIRED_CUDA_LIBRARIES = ['libcudart.so.11.0', 'libcublas.so.11', 
 /** Why native TensorFlow would not (or did not) use the GPU; `ok` when the required libraries are present. */
 export function diagnoseCuda(env: CudaEnvironment): { ok: boolean; reason: string; fix: string } {
   if (env.nvidiaSmi == null) {
-    return { ok: false, reason: 'no NVIDIA driver found (nvidia-smi is not on PATH)', fix: 'install the NVIDIA driver, or use webgpu/wasm' };
+    return { ok: false, reason: 'no NVIDIA driver found (nvidia-smi is not on PATH)', fix: 'install the NVIDIA driver and the CUDA 11.2 + cuDNN 8.1 runtime libraries, or use a CPU backend (tensorflow, blas, wasm)' };
   }
   const driverCuda = /CUDA Version:\s*([0-9.]+)/.exec(env.nvidiaSmi)?.[1];
   const missing = REQUIRED_CUDA_LIBRARIES.filter((lib) => !env.libraries.includes(lib));

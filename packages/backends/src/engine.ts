@@ -77,8 +77,22 @@ async function activate(
       );
     }
   }
-  const { detail, software }: PreparedBackend = await provider.prepare(options);
+  // Taken before prepare: loading a package may switch backends itself (tfjs-node calls tf.setBackend on import),
+  // and a refused backend must leave the caller on the one it had.
+  const before = tf.engine().backendName ?? null;
+  const restore = async () => {
+    if (before && tf.engine().backendName !== before) await capturingWarnings(() => tf.setBackend(before));
+  };
+  let prepared: PreparedBackend;
+  try {
+    prepared = await provider.prepare(options);
+  } catch (e) {
+    await restore();
+    throw e;
+  }
+  const { detail, software } = prepared;
   if (software && forAuto && !options.allowSoftwareGpu) {
+    await restore();
     throw new BackendUnavailableError(
       name,
       'software-only',
@@ -86,11 +100,10 @@ async function activate(
       `ask for '${name}' by name, or pass allowSoftwareGpu: true`,
     );
   }
-  const before = tf.engine().backendName ?? null;
   const { value: ok, warnings } = await capturingWarnings(() => tf.setBackend(provider.tfjsName));
   if (!ok || tf.getBackend() !== provider.tfjsName) {
     const why = warnings.join('; ') || 'tf.setBackend returned false';
-    if (before && before !== provider.tfjsName) await capturingWarnings(() => tf.setBackend(before));
+    await restore();
     throw new BackendUnavailableError(name, 'init-failed', `tfjs could not initialise "${provider.tfjsName}": ${why}`);
   }
   let more: string | undefined;
@@ -98,7 +111,7 @@ async function activate(
     more = await provider.verify?.();
   } catch (e) {
     // e.g. CUDA that would run on the CPU: do not leave the process on a backend the caller refused
-    if (before && before !== provider.tfjsName) await capturingWarnings(() => tf.setBackend(before));
+    await restore();
     throw e;
   }
   const details = [detail, more].filter((d): d is string => !!d);

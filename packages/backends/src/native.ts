@@ -1,6 +1,8 @@
 // Native TensorFlow through @tensorflow/tfjs-node(-gpu). Their install script downloads libtensorflow, which
-// fails offline; the package then loads without its binding. This code can only be proven on a machine with
-// an NVIDIA GPU: here the failure paths are tested for real and the success path follows tfjs-node's API.
+// fails offline; the package then loads without its binding. `mlp-blocks-provision-tfjs-node` (this package's
+// scripts/provision-tfjs-node.mjs) builds the binding from the tensorflow-cpu wheel instead: in this repository
+// both packages are provisioned so, and `tensorflow` runs for real. tfjs-node-gpu then loads on CPU libraries,
+// which tests the "binding present, no CUDA device" path; a GPU itself can only be proven on an NVIDIA machine.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -65,7 +67,8 @@ function nativeProvider(name: 'cuda' | 'tensorflow', packageName: string, gpu: b
             name,
             'no-binding',
             `${packageName} is installed but its native addon (tfjs_binding.node with libtensorflow) is missing: its install script did not download libtensorflow`,
-            `npm rebuild ${packageName} (needs network access to storage.googleapis.com${gpu ? '; then CUDA 11.2 + cuDNN 8.1' : ''})`,
+            `npm rebuild ${packageName} (needs network access to storage.googleapis.com${gpu ? '; then CUDA 11.2 + cuDNN 8.1' : ''}); ` +
+              `offline: npx mlp-blocks-provision-tfjs-node${gpu ? ' --gpu' : ''} (libtensorflow from the tensorflow-cpu wheel${gpu ? ', CPU only' : ''})`,
           );
         }
         throw new BackendUnavailableError(name, 'init-failed', `${packageName} failed to load: ${message.split('\n')[0]}`);
@@ -78,11 +81,15 @@ function nativeProvider(name: 'cuda' | 'tensorflow', packageName: string, gpu: b
       const usingGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
       if (usingGpu) return 'libtensorflow on an NVIDIA GPU';
       const diagnosis = diagnoseCuda(probeCudaEnvironment());
+      const why = diagnosis.ok
+        ? 'the CUDA libraries are there but TensorFlow could not initialise the GPU (a libtensorflow built without CUDA, ' +
+          'such as one provisioned from the tensorflow-cpu wheel, never uses one)'
+        : diagnosis.reason;
       throw new BackendUnavailableError(
         name,
         'no-gpu',
-        `${packageName} loaded but TensorFlow sees no GPU: ${diagnosis.ok ? 'the GPU could not be initialised' : diagnosis.reason}`,
-        diagnosis.fix || undefined,
+        `${packageName}'s native binding is present and loads, but no CUDA device is visible to TensorFlow: ${why}`,
+        diagnosis.fix || 'npm rebuild @tensorflow/tfjs-node-gpu with network access (its libtensorflow 2.9.1 GPU build)',
       );
     },
   };

@@ -72,7 +72,7 @@ export function nodeProviders(): BackendProvider[] {
       },
     }),
     { ...cudaProvider(), rank: RANKS.cuda, auto: true },
-    { ...tensorflowProvider(), rank: RANKS.tensorflow },
+    { ...tensorflowProvider(), rank: RANKS.tensorflow, auto: true },
   ];
 }
 

@@ -20,9 +20,9 @@ export { wasmThreadsInUse } from './wasm-threads.js';
 /**
  * Makes tfjs run on `name` and resolves when it does; rejects with a {@link BackendUnavailableError} saying why
  * it cannot and what fixes it, or a {@link ConfigError} for a name no provider registered. `auto` takes the first
- * usable of the registered backends that allow it, fastest first (cuda → webgpu → wasm → cpu, with provider
- * packages' backends at their rank). Backend packages are optional peers, loaded here on demand. `threads > 1`
- * starts multithreaded wasm.
+ * usable of the registered backends that allow it, fastest first: cuda → webgpu (hardware adapters) → blas (when
+ * @mlp-blocks/backend-blas is imported) → tensorflow → wasm → cpu. Backend packages are optional peers, loaded
+ * here on demand. `threads > 1` starts multithreaded wasm.
  */
 export function useBackend(name: BackendName = 'auto', options: UseBackendOptions = {}): Promise<BackendChoice> {
   return useBackendOn(nodePlatform(), name, options);

@@ -5,10 +5,16 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tensorflowSkipReason } from '../../../test-support/tensorflow.js';
 import { FIXTURES, loadFixture, maxAbs, maxAbsDiff, networkFor, toTfjs } from '../fixtures/torch-fixture.js';
 
-// Both backends the project ships for Node: cpu, and wasm (the fast one, with its own kernels).
-const CASES = ['cpu', 'wasm'].flatMap((backend) => FIXTURES.map((file) => ({ backend, file })));
+// The backends for Node: cpu, wasm (its own kernels), and tensorflow (libtensorflow) where it is provisioned.
+const tensorflowSkip = await tensorflowSkipReason();
+const BACKENDS = ['cpu', 'wasm', ...(tensorflowSkip ? [] : ['tensorflow'])];
+const CASES = BACKENDS.flatMap((backend) => FIXTURES.map((file) => ({ backend, file })));
+describe.skipIf(!tensorflowSkip)(`PyTorch parity on tensorflow: ${tensorflowSkip}`, () => {
+  it.each(FIXTURES)('%s', () => {});
+});
 
 describe.each(CASES)('PyTorch parity on $backend: $file', ({ backend, file }) => {
   const f = loadFixture(file);

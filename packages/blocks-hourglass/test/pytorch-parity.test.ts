@@ -3,14 +3,22 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tensorflowSkipReason } from '../../../test-support/tensorflow.js';
 import { FIXTURES, type Matrix, kernel as t, loadFixture as load, maxAbsDiff, namedWeights, networkFor } from '../fixtures/torch-fixture.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
+// cpu, and tensorflow (libtensorflow) where it is provisioned; each case sets its backend.
+const tensorflowSkip = await tensorflowSkipReason();
+const BACKENDS = ['cpu', ...(tensorflowSkip ? [] : ['tensorflow'])];
+describe.skipIf(!tensorflowSkip)(`PyTorch parity on tensorflow: ${tensorflowSkip}`, () => {
+  it.each(FIXTURES.map((c) => c.file))('%s', () => {});
 });
 
-describe.each(FIXTURES)('PyTorch parity: $file', ({ file, kind }) => {
+const CASES = BACKENDS.flatMap((backend) => FIXTURES.map((c) => ({ ...c, backend })));
+describe.each(CASES)('PyTorch parity on $backend: $file', ({ file, kind, backend }) => {
   const f = load(file);
+  beforeAll(async () => {
+    expect(await tf.setBackend(backend)).toBe(true);
+  });
 
   it('matches the training-mode output and the updated batch-norm running statistics within 1e-5', () => {
     const model = networkFor(f, kind);

@@ -4,12 +4,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tensorflowSkipReason } from '../../../test-support/tensorflow.js';
 import { type Nested, type TorchFixture, assignWeights, loadFixture, maxAbs, maxAbsDiff } from '../fixtures/torch-fixture.js';
 import { MixerBlock, ResMlpBlock, TsMixerBlock, mixerClassifier, resMlpClassifier, tsMixerForecaster } from '../src/index.js';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// cpu, and tensorflow (libtensorflow) where it is provisioned; each case sets its backend.
+const tensorflowSkip = await tensorflowSkipReason();
+const BACKENDS = ['cpu', ...(tensorflowSkip ? [] : ['tensorflow'])];
 
 interface Layerish {
   apply(x: tf.Tensor, kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[] | unknown;
@@ -70,8 +71,14 @@ function grads(f: TorchFixture, layer: Layerish, x: tf.Tensor): { byName: Map<st
   return { byName, input, loss: lossValue };
 }
 
-describe.each(CASES)('PyTorch parity: $file', (k) => {
+describe.skipIf(!tensorflowSkip)(`PyTorch parity on tensorflow: ${tensorflowSkip}`, () => {
+  it.each(CASES.map((c) => c.file))('%s', () => {});
+});
+describe.each(BACKENDS.flatMap((backend) => CASES.map((k) => ({ ...k, backend }))))('PyTorch parity on $backend: $file', (k) => {
   const f = loadFixture(k.file);
+  beforeAll(async () => {
+    expect(await tf.setBackend(k.backend)).toBe(true);
+  });
 
   it('training-mode forward within 1e-5 (and, with batch norm, the running statistics and the evaluation-mode forward)', () => {
     const before = tf.memory().numTensors;
