@@ -24,6 +24,7 @@ import { benchSpec, formatBench } from './bench.js';
 import { paramsOfSpec } from './params.js';
 import { type TrainArgs, trainCommand } from './train.js';
 import { registerInference } from './predict.js';
+import { registerJobs } from '../jobs/command.js';
 import { cliVersion } from './version.js';
 
 /** The backend names registered now (built-ins, `blas` when its package loaded, and plugins' once loaded). */
@@ -253,6 +254,7 @@ export function createProgram(options: CliOptions = {}): Command {
     });
 
   registerInference(program, { withPlugins, usePlugins, useBackend, backendHelp, loadData }); // evaluate, predict
+  registerJobs(program); // jobs slurm, jobs k8s
   return program;
 }
 

@@ -1,0 +1,118 @@
+// The emitted Slurm job files on a real one-node Slurm cluster (slurm-cluster.ts): the array runs a 4-trial grid
+// as 2 shards; one task is requeued mid-trial, after its first checkpoint (`scontrol requeue`, the requeue that
+// preemption in REQUEUE mode and node failures perform), resumes from that checkpoint, and the merge job that
+// submit.sh chained with afterok merges and reports. The merged results equal an unsharded run's, bit for bit.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, readJsonl, run } from './helpers.js';
+import { type Cluster, missingSlurm, startCluster } from './slurm-cluster.js';
+
+const missing = missingSlurm();
+// In CI the cluster must run: missing Slurm fails the test there instead of skipping it.
+const skip = missing.length > 0 && process.env['CI'] !== 'true';
+if (skip) process.stderr.write(`slurm.test.ts: SKIPPED the one-node Slurm cluster test: ${missing.join(', ')} not installed (apt-get install slurm-wlm munge)\n`);
+
+const dir = mkdtempSync(join(tmpdir(), 'mlp-slurm-'));
+let cluster: Cluster | null = null;
+afterAll(async () => {
+  await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+// 4 trials (2 models × 2 seeds), dealt round-robin: shard 0 gets conventional seed 0 and hourglass seed 0.
+const grid = {
+  task: 'denoise', dataset: 'synthetic', epochs: 6, batchSize: 32,
+  models: [{ model: 'conventional', hidden: 128, depth: 2 }, { model: 'hourglass', width: 64, bottleneck: 8, depth: 2, lift: 'trainable' }],
+  lrs: [0.003], seeds: [0, 1],
+};
+const withoutTime = ({ seconds: _s, ...rest }: Record<string, unknown>) => rest;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, timeoutMs: number, probe: () => T | null | undefined | false): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}\n${cluster?.logs() ?? ''}`);
+    await sleep(50);
+  }
+}
+
+describe.skipIf(!existsSync(cli))('a sweep on a one-node Slurm cluster', () => {
+  it.skipIf(skip)(`runs the emitted job array, survives a requeue mid-trial, and merges to the unsharded results${skip ? ` (SKIPPED: ${missing.join(', ')} not installed)` : ''}`, async () => {
+    expect(missing, 'CI=true: the Slurm test needs slurm-wlm and munge (.ci/run installs them)').toEqual([]);
+    // Spaces in the grid's and the sweep's paths: everything the job files hold is quoted.
+    const gridFile = join(dir, 'grid file.json');
+    writeFileSync(gridFile, JSON.stringify(grid));
+    const out = join(dir, 'my sweep');
+    const emitted = run('jobs', 'slurm', '--grid', gridFile, '--shards', '2', '--out', out, '--cpus', '1', '--mem', '256M', '--time', '10', '--backend', 'cpu', '--json');
+    expect(emitted.status, emitted.stderr).toBe(0);
+    const jobs = join(out, 'jobs');
+    for (const f of ['sweep.sbatch', 'merge.sbatch', 'submit.sh']) expect(spawnSync('bash', ['-n', join(jobs, f)]).status, f).toBe(0);
+
+    mkdirSync(join(dir, 'cluster'));
+    cluster = await startCluster(join(dir, 'cluster'));
+    const c = cluster;
+    const test = c.slurm('sbatch', '--test-only', join(jobs, 'sweep.sbatch'));
+    expect(test.status, test.stderr).toBe(0);
+    expect(test.stderr).toMatch(/Job \d+ to start at .* on nodes localhost/);
+
+    const t0 = Date.now();
+    const submit = spawnSync('bash', [join(jobs, 'submit.sh')], { env: c.env, encoding: 'utf8' });
+    expect(submit.status, submit.stderr).toBe(0);
+    const [, array, merge] = /sweep array: job (\d+) \(2 tasks\); merge and report: job (\d+)/.exec(submit.stdout)!;
+    expect(c.slurm('squeue', '-h', '-j', merge!, '-o', '%E').stdout.trim()).toBe(`afterok:${array}_*(unfulfilled)`);
+
+    // Requeue task 0 in the middle of its first trial: once that trial's first checkpoint exists.
+    const shard0 = join(out, 'shard-0');
+    const trialDir = await until('the first checkpoint of shard 0', 120_000, () => {
+      const trials = join(shard0, 'trials');
+      const ids = existsSync(trials) ? readdirSync(trials) : [];
+      return ids.find((id) => existsSync(join(trials, id, 'checkpoint.ckpt'))) ?? null;
+    });
+    expect(existsSync(join(shard0, 'results.jsonl')) ? readFileSync(join(shard0, 'results.jsonl'), 'utf8') : '').toBe(''); // mid-trial
+    const requeue = c.slurm('scontrol', 'requeue', `${array}_0`);
+    expect(requeue.status, requeue.stderr).toBe(0);
+    // Once its processes have ended the task is pending again, held back by Slurm for about two minutes
+    // (Reason=BeginTime, as after any requeue); let it start again at once.
+    await until('the requeued task to be pending', 60_000, () => c.slurm('squeue', '-h', '-j', `${array}_0`, '-o', '%T %r').stdout.trim() === 'PENDING BeginTime');
+    const release = c.slurm('scontrol', 'update', `JobId=${array}_0`, 'StartTime=now');
+    expect(release.status, release.stderr).toBe(0);
+
+    await until('the array and the merge job to leave the queue', 150_000, () => c.slurm('squeue', '-h').stdout.trim() === '');
+    const seconds = (Date.now() - t0) / 1000;
+    process.stderr.write(`slurm.test.ts: array + requeue + merge took ${seconds.toFixed(1)} s on the cluster\n`);
+
+    const log0 = readFileSync(join(out, 'logs', `sweep-${array}_0.out`), 'utf8');
+    const log1 = readFileSync(join(out, 'logs', `sweep-${array}_1.out`), 'utf8');
+    expect(log0, log0).toContain('shard 0/2 on');
+    expect(log0).toContain('start 1');
+    expect(log0).toContain('start 2'); // requeued: the same log, appended (--open-mode=append)
+    expect(log0).toMatch(new RegExp(`resuming from .*trials/${trialDir}/checkpoint\\.ckpt at epoch [2-6], step \\d+`));
+    expect(log1).toContain('start 1');
+    expect(log1).not.toContain('start 2');
+    const mergeLog = readFileSync(join(out, 'logs', `merge-${merge}.out`), 'utf8');
+    expect(mergeLog).toContain('merged 4 of 4 planned trials');
+
+    // Nothing lost, nothing twice: each shard recorded each of its trials once.
+    const shardIds = [0, 1].map((k) => readJsonl(join(out, `shard-${k}`, 'results.jsonl')).map((r) => r.id));
+    expect(shardIds.map((ids) => ids.length)).toEqual([2, 2]);
+    expect(shardIds[0]).toContain(trialDir);
+    const merged = readJsonl(join(out, 'merged', 'results.jsonl'));
+    expect(existsSync(join(out, 'merged', 'report.md'))).toBe(true);
+
+    // The same grid unsharded, in one process, off the cluster: same trials in the same order, same numbers.
+    const ref = join(dir, 'unsharded');
+    const r = run('sweep', '--grid', gridFile, '--out', ref, '--backend', 'cpu');
+    expect(r.status, r.stderr).toBe(0);
+    const expected = readJsonl(join(ref, 'results.jsonl'));
+    expect(merged.map((x) => x.id)).toEqual(expected.map((x) => x.id));
+    expect(new Set(merged.map((x) => x.id)).size).toBe(4);
+    expect(merged.map(withoutTime)).toEqual(expected.map(withoutTime));
+    // The resumed trial's samples (its best weights' outputs) are the same bytes as without the requeue.
+    expect(readFileSync(join(out, 'merged', 'trials', trialDir, 'samples.json'))).toEqual(readFileSync(join(ref, 'trials', trialDir, 'samples.json')));
+  }, 300_000);
+});
