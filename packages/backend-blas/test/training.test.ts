@@ -71,7 +71,7 @@ describe("useBackend('blas')", () => {
       platforms: ['node'],
       auto: true,
     });
-    expect(listBackends().map((b) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'blas', 'wasm', 'cpu']);
+    expect(listBackends().map((b) => b.name)).toEqual(['cuda', 'webgpu', 'blas', 'tensorflow', 'wasm', 'cpu']);
     await useBackend('blas');
     const report = await backendReport();
     expect(report.backends.find((b) => b.name === 'blas')).toMatchObject({ usable: true, tfjsName: 'blas', version });

@@ -78,7 +78,7 @@ describe.skipIf(!hasChromium)('backends in headless chromium', () => {
 
   it("the browser report lists the page's providers, says native TensorFlow cannot run in a page, and what auto picks", () => {
     // Node-only provider packages (the OpenBLAS one) are never in a page's bundle, so never in its registry.
-    expect(report!.backends.map((b) => b.name)).toEqual(['cuda', 'tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(report!.backends.map((b) => b.name)).toEqual(['cuda', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
     const byName = Object.fromEntries(report!.backends.map((b) => [b.name, b]));
     expect(byName['cuda']).toMatchObject({ usable: false, kind: 'unsupported-platform' });
     expect(byName['tensorflow']).toMatchObject({ usable: false, kind: 'unsupported-platform' });
