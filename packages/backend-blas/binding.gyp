@@ -1,4 +1,9 @@
 {
+  "variables": {
+    # Empty: link the system's shared OpenBLAS (the source build at install). A path to libopenblas.a: link it in
+    # statically with its symbols kept private (the prebuild made at pack time by scripts/prebuild.mjs).
+    "openblas_static%": ""
+  },
   "targets": [
     {
       "target_name": "blas",
@@ -7,7 +12,14 @@
       "xcode_settings": {
         "OTHER_CFLAGS": ["-std=c11", "-O3", "-fno-math-errno", "-fno-trapping-math", "-ffp-contract=off"]
       },
-      "libraries": ["-lopenblas", "-lm"]
+      "conditions": [
+        ["openblas_static==''", {
+          "libraries": ["-lopenblas", "-lm", "-lpthread"]
+        }, {
+          "libraries": ["<(openblas_static)", "-lm", "-lpthread"],
+          "ldflags": ["-Wl,--exclude-libs,ALL", "-Wl,--gc-sections", "-s"]
+        }]
+      ]
     }
   ]
 }

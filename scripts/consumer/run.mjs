@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runPluginCase } from './plugin.mjs';
+import { runNoCompilerCase } from '../../packages/backend-blas/test/consumer-no-compiler.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHECK = fileURLToPath(new URL('./check.mjs', import.meta.url));
@@ -54,6 +55,12 @@ const CASES = [
   ...(await packageCases()),
   // A family package made from CONTRIBUTING.md's template, outside the workspace, used by the packed CLI as a plugin.
   { name: 'plugin', wants: ['@mlp-blocks/cli', '@mlp-blocks/core'], custom: 'plugin' },
+  // backend-blas installed with no compiler on PATH and OpenBLAS hidden: its prebuilt addon must load and train.
+  {
+    name: 'backend-blas-no-compiler',
+    wants: ['@mlp-blocks/backend-blas', '@mlp-blocks/backends', '@mlp-blocks/core', '@mlp-blocks/hourglass'],
+    custom: 'no-compiler',
+  },
 ];
 const INSTALL_TIMEOUT_MS = 300_000;
 const RUN_TIMEOUT_MS = 300_000;
@@ -172,9 +179,10 @@ try {
   const tarballs = await pack(await closure(selected.flatMap((c) => c.wants)), packDir);
   console.log(`consumer: packed ${Object.values(tarballs).map((t) => t.split('/').pop()).join(', ')}`);
   // Installs are mostly waiting on disk and network, so the cases run side by side.
+  const context = { tarballs, closure, run, checkInstall, peers: PEERS, keep, root: ROOT, timeout: INSTALL_TIMEOUT_MS, env: cleanEnv() };
   const results = await Promise.allSettled(selected.map((c) => (c.custom === 'plugin'
-    ? runPluginCase({ tarballs, closure, run, checkInstall, peers: PEERS, keep, root: ROOT, timeout: INSTALL_TIMEOUT_MS, env: cleanEnv() })
-    : runCase(c, tarballs))));
+    ? runPluginCase(context)
+    : c.custom === 'no-compiler' ? runNoCompilerCase(context) : runCase(c, tarballs))));
   results.forEach((r, i) => {
     const name = selected[i].name;
     if (r.status === 'fulfilled') {

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Compiles native/blas.c against the system OpenBLAS with node-gyp (build/Release/blas.node).
-// A failed build does not fail the install: the package then reports, when used, that the addon is missing
-// and how to get it. With MLP_BLOCKS_BLAS=required (set by this repository's CI) a failed build is an error.
+// The install script. When the packed package carries a prebuilt addon for this platform
+// (prebuilds/linux-x64/blas.node, OpenBLAS linked in: scripts/prebuild.mjs) and it loads and multiplies here,
+// that is all: no compiler, no OpenBLAS needed. Otherwise (another platform, musl, --from-source or
+// npm_config_build_from_source) it compiles native/blas.c against the system OpenBLAS with node-gyp
+// (build/Release/blas.node). A failed build does not fail the install: the package then reports, when used,
+// that the addon is missing and how to get it. With MLP_BLOCKS_BLAS=required (set by this repository's CI) a
+// failed build is an error.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +23,27 @@ function nodeGyp() {
   } catch {
     return null;
   }
+}
+
+const target = `${process.platform}-${process.arch}`;
+const prebuilt = join(root, 'prebuilds', target, 'blas.node');
+const fromSource = process.argv.includes('--from-source') || process.env.npm_config_build_from_source === 'true';
+if (!fromSource && existsSync(prebuilt)) {
+  // Loaded in a child: a binary that does not load here (other libc, too old a glibc) must not crash the install.
+  const probe = spawnSync(process.execPath, ['-e', `
+    const a = require(process.argv[1]);
+    const o = new Float32Array(1);
+    a.gemm(new Float32Array([1, 2, 3]), new Float32Array([4, 5, 6]), o, 1, 1, 1, 3, false, true, false, false, null, false);
+    if (o[0] !== 32) throw new Error('[1,2,3]·[4,5,6] gave ' + o[0]);
+    console.log(a.describe().config);`, prebuilt], { encoding: 'utf8' });
+  if (probe.status === 0) {
+    console.log(`@mlp-blocks/backend-blas: using the prebuilt addon for ${target} (${probe.stdout.trim()})`);
+    process.exit(0);
+  }
+  const why = (probe.stderr ?? '').split('\n').find((l) => /Error/.test(l)) ?? `exit ${probe.status}`;
+  console.error(`@mlp-blocks/backend-blas: the prebuilt addon for ${target} does not load here (${why.trim()}); compiling from source.`);
+} else if (!fromSource) {
+  console.error(`@mlp-blocks/backend-blas: no prebuilt addon for ${target} (one ships for linux-x64 with glibc >= 2.34); compiling from source.`);
 }
 
 const gyp = nodeGyp();

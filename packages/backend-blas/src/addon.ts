@@ -50,23 +50,58 @@ export class BlasUnavailableError extends Error {
   }
 }
 
-/** Where the build puts the addon: build/Release/blas.node beside dist/. */
-export const ADDON_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'Release', 'blas.node');
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const FIX = 'install a C compiler and OpenBLAS (Debian: apt-get install g++ libopenblas-dev), then npm rebuild @mlp-blocks/backend-blas';
+/** Where the install-time source build puts the addon: build/Release/blas.node beside dist/. */
+export const ADDON_PATH = join(PACKAGE_ROOT, 'build', 'Release', 'blas.node');
 
-let loaded: BlasAddon | undefined;
+/** The prebuilt addon the packed package carries for this platform (only linux-x64 has one). */
+export const PREBUILT_ADDON_PATH = join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, 'blas.node');
 
-/** The addon, loaded once; throws {@link BlasUnavailableError} when it is missing or does not load. */
-export function loadAddon(path = ADDON_PATH): BlasAddon {
-  if (loaded && path === ADDON_PATH) return loaded;
-  if (!existsSync(path)) throw new BlasUnavailableError(`the native addon ${path} was not built`, FIX);
-  let addon: BlasAddon;
+const FIX =
+  'on Linux x64 (glibc >= 2.34) reinstall the package, which ships a prebuilt addon; elsewhere install a C compiler and ' +
+  'OpenBLAS (Debian: apt-get install g++ libopenblas-dev), then npm rebuild @mlp-blocks/backend-blas';
+
+let loaded: { addon: BlasAddon; path: string } | undefined;
+
+function load(path: string): BlasAddon {
   try {
-    addon = createRequire(import.meta.url)(path) as BlasAddon;
+    return createRequire(import.meta.url)(path) as BlasAddon;
   } catch (e) {
     throw new BlasUnavailableError(`the native addon ${path} failed to load: ${(e as Error).message.split('\n')[0]}`, FIX);
   }
-  if (path === ADDON_PATH) loaded = addon;
-  return addon;
+}
+
+/**
+ * The addon, loaded once: a source build (build/Release) when there is one, as node-gyp-build does, else the
+ * prebuilt one. With `path`, that file only. Throws {@link BlasUnavailableError} when none exists or loads.
+ */
+export function loadAddon(path?: string): BlasAddon {
+  if (path !== undefined) {
+    if (!existsSync(path)) throw new BlasUnavailableError(`the native addon ${path} was not built`, FIX);
+    return load(path);
+  }
+  if (loaded) return loaded.addon;
+  const present = [ADDON_PATH, PREBUILT_ADDON_PATH].filter((p) => existsSync(p));
+  if (present.length === 0) {
+    throw new BlasUnavailableError(
+      `no native addon: neither ${ADDON_PATH} (compiled at install) nor ${PREBUILT_ADDON_PATH} (prebuilt) exists`,
+      FIX,
+    );
+  }
+  let first: unknown;
+  for (const p of present) {
+    try {
+      loaded = { addon: load(p), path: p };
+      return loaded.addon;
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  throw first;
+}
+
+/** The file {@link loadAddon} loaded (undefined before the first load). */
+export function loadedAddonPath(): string | undefined {
+  return loaded?.path;
 }

@@ -1,4 +1,4 @@
-import { loadAddon } from './addon.js';
+import { PREBUILT_ADDON_PATH, loadAddon, loadedAddonPath } from './addon.js';
 
 /** Options of {@link configureBlas}. */
 export interface BlasOptions {
@@ -13,6 +13,10 @@ export interface BlasInfo {
   /** The CPU kernel set OpenBLAS chose. */
   core: string;
   threads: number;
+  /** The addon file in use: the prebuilt one the package ships, or the one compiled at install. */
+  addon: string;
+  /** Whether that is the prebuilt addon (OpenBLAS linked in) rather than a source build. */
+  prebuilt: boolean;
 }
 
 /**
@@ -26,5 +30,6 @@ export function configureBlas(options: BlasOptions = {}): BlasInfo {
   }
   const addon = loadAddon();
   if (options.threads !== undefined) addon.setThreads(options.threads);
-  return addon.describe();
+  const path = loadedAddonPath() ?? '';
+  return { ...addon.describe(), addon: path, prebuilt: path === PREBUILT_ADDON_PATH };
 }

@@ -1,5 +1,5 @@
 import './register.js';
 
-export { ADDON_PATH, BlasUnavailableError } from './addon.js';
+export { ADDON_PATH, BlasUnavailableError, PREBUILT_ADDON_PATH } from './addon.js';
 export { BLAS_BACKEND, registerBlasBackend } from './backend.js';
 export { type BlasInfo, type BlasOptions, configureBlas } from './configure.js';

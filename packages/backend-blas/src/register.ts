@@ -23,7 +23,7 @@ registerBackendProvider({
   auto: true,
   description: "tfjs's wasm kernels with matrix products, leading-axis reductions, AdamW and GELU on OpenBLAS (native addon)",
   prepare: async (options) => {
-    let info: { core: string; threads: number };
+    let info: { core: string; threads: number; prebuilt: boolean };
     try {
       info = configureBlas(options.threads === undefined ? {} : { threads: options.threads });
     } catch (e) {
@@ -31,7 +31,7 @@ registerBackendProvider({
       throw new BackendUnavailableError(BLAS_BACKEND, 'no-binding', e.reason, e.fix);
     }
     setTransposeFreeProducts(BLAS_BACKEND);
-    return { detail: `wasm kernels with OpenBLAS products (${info.core} kernels, ${info.threads} thread(s))` };
+    return { detail: `wasm kernels with OpenBLAS products (${info.core} kernels, ${info.threads} thread(s)${info.prebuilt ? ', prebuilt' : ''})` };
   },
   verify: async () => {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');

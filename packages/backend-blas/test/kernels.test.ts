@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { FUSED_ADAMW_KERNEL, GELU_GRAD_KERNEL, GELU_KERNEL, gelu, geluAutodiff, productsTransposeFree } from '@mlp-blocks/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlasUnavailableError, configureBlas } from '../src/index.js';
+import { ADDON_PATH, BlasUnavailableError, configureBlas } from '../src/index.js';
 import { loadAddon } from '../src/addon.js';
 
 const onBlas = () => tf.setBackend('blas');
@@ -337,6 +337,9 @@ describe('switching and errors', () => {
     const info = configureBlas({ threads: 1 });
     expect(info.threads).toBe(1);
     expect(info.config).toMatch(/OpenBLAS/);
+    // In the workspace the addon is the source build; the packed package's prebuilt one is the consumer cases'.
+    expect(info.addon).toBe(ADDON_PATH);
+    expect(info.prebuilt).toBe(false);
     expect(configureBlas({ threads: 2 }).threads).toBe(2);
     expect(() => configureBlas({ threads: 0 })).toThrow(/configureBlas: threads must be a positive integer, received 0/);
     expect(() => configureBlas({ threads: 1.5 })).toThrow(/received 1\.5/);
