@@ -137,7 +137,7 @@ export class CrossGatingBlock extends Block {
     const f = this.upsampleY ? 2 : 1;
     for (const axis of [1, 2]) {
       if (x[axis] != null && y[axis] != null && x[axis] !== f * y[axis]!) {
-        throw new ShapeError(`${this.blockName}: y ${formatShape(y)} must have ${f === 2 ? 'half' : 'the'} height and width of x ${formatShape(x)}${f === 2 ? ' (upsampleY)' : ''}`);
+        throw new ShapeError(`${this.blockName}: y ${formatShape(y)} must have ${f === 2 ? 'half the' : 'the same'} height and width as x ${formatShape(x)}${f === 2 ? ' (upsampleY)' : ''}`);
       }
     }
     return [x, y];
