@@ -14,6 +14,7 @@ import { buildSeeded, median } from '@mlp-blocks/cli';
 import { AdamW, mse, softmaxCrossEntropy, trainStep } from '@mlp-blocks/train';
 import { plainCrossEntropy, plainModel, trainableCount } from './plain-models.mjs';
 import { BATCH, OPTIMIZER, makeBatch, workload } from './workloads.mjs';
+import { countStepFlops } from './flops.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -122,6 +123,8 @@ if (leakSteps) {
     windowsCount: int('windows'), steps: int('steps'), warmup,
     train: trainRun, infer: inferRun, numTensors: { before, after: tf.memory().numTensors },
   });
+  // FLOPs of (a)'s step, counted from the products one more (profiled, untimed) step runs: bench/flops.mjs.
+  if (impl === 'a') result.stepFlops = await countStepFlops(train);
 }
 // maxRSS is in KiB.
 Object.assign(result, { peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) });

@@ -4,6 +4,9 @@
 // after warm-up), peak RSS, and tf.memory().numTensors before/after the timed part of (a).
 // Every (workload, implementation) runs in its own child process (bench/run-one.mjs), for a per-run peak RSS
 // and no shared backend state. Results: a table on stdout and JSON written atomically to --json.
+// First it prints which BLAS runs and with how many threads, and the machine's FP32 matmul peak (a short sgemm
+// probe, bench/blas-peak.mjs); last, each workload's GFLOP/s as a share of that peak (bench/hardware.mjs; the
+// FLOPs of (a)'s step counted from its products, bench/flops.mjs).
 // --backend blas runs a and b on the `blas` tfjs backend of @mlp-blocks/backend-blas (wasm kernels with OpenBLAS ones; --threads
 // then counts OpenBLAS threads); --backend tensorflow on tfjs-node's libtensorflow (provisioned with
 // `pnpm provision:tensorflow` where its download cannot run); the others are tfjs's stock backends.
@@ -16,7 +19,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatTable, tableRows } from './table.mjs';
-import { WORKLOADS } from './workloads.mjs';
+import { blasLine, formatHardware, hardwareRows } from './hardware.mjs';
+import { BATCH, WORKLOADS } from './workloads.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -152,6 +156,9 @@ if (leakSteps) {
   process.exit(flat && underGiB ? 0 : 1);
 }
 
+// Which BLAS, how many threads, and the machine's FP32 product peak: a short sgemm probe in its own process.
+const blasPeak = runChild(process.execPath, [path.join(here, 'blas-peak.mjs'), '--threads', String(threads)]);
+console.log(blasLine(blasPeak));
 const torch = impls.includes('c') ? torchStatus() : { skipped: 'not requested (--impls)' };
 if (impls.includes('c') && torch.skipped) console.log(`PyTorch column skipped: ${torch.skipped}`);
 const perRun = ['--windows', String(windows), '--steps', String(steps), '--warmup', String(warmup)];
@@ -196,10 +203,13 @@ console.log(`backends: a, b = ${ours}; c = ${theirs}`);
 console.log(`batch 128, float32; medians of ${windows} windows of ${steps} steps after ${warmup} warm-up steps; samples/s; RSS = peak of each run's process`);
 console.log('a = mlp-blocks (trainStep + AdamW), b = plain tf.layers (trainOnBatch + Adam: tfjs has no AdamW), c = PyTorch (AdamW)\n');
 console.log(formatTable(rows));
+const hardware = hardwareRows(selected, runs, BATCH, blasPeak.gflops?.best);
+console.log(`\nhardware use: FLOPs of the products (a)'s step runs (counted from one profiled step: bench/flops.mjs), × steps/s, against the sgemm peak above\n`);
+console.log(formatHardware(hardware));
 writeJsonAtomic(jsonPath, {
   kind: 'suite', date: new Date().toISOString(), machine,
   options: { workloads: workloadIds, impls, backend: values.backend, threads, windows, steps, warmup, timeoutMinutes },
-  torch, notes: [
+  torch, blas: blasPeak, hardware, notes: [
     'b uses tf.train.adam: tfjs has no AdamW, so b skips the decoupled weight decay (a tiny difference in work per step)',
     'b: batch norm with frozen gamma/beta (center/scale true, trainable false) because center/scale false crashes in training (tfjs issue 2868)',
     'b: patch embedding as reshape/permute/dense (conv2d cannot train on wasm); c uses Conv2d(stride = kernel)',
