@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { writeFileAtomic } from '@mlp-blocks/train';
 import { nonNegativeInt, positiveInt } from '../cli/args.js';
 import { cliVersion } from '../cli/version.js';
@@ -19,14 +19,21 @@ interface CommonArgs {
   maxParams?: number; dataDir?: string; cli?: string[]; json?: boolean;
 }
 
-/** The options both schedulers take: the sweep's, and the resources of each task. */
-function common(command: Command): Command {
+/** What to run and where: the grid, the shard count and the output directory (first in --help). */
+function what(command: Command, outHelp: string): Command {
   return command
     .requiredOption('--grid <file>', 'the grid file (checked now; a frozen copy goes with the job files)')
     .requiredOption('--shards <n>', 'how many shards: array tasks or Job indexes, each running sweep --shard k/n', shardCount('--shards'))
+    .requiredOption('--out <dir>', outHelp);
+}
+
+/** The options both schedulers take: the resources of each task, and what is passed to every shard. */
+function common(command: Command): Command {
+  return command
     .option('--cpus <n>', 'CPUs of each task', positiveInt('--cpus'), 2)
-    .option('--mem <size>', 'memory of each task: 512M, 4G, … (binary units)', memSize('--mem'), { mib: 4096 })
-    .option('--time <limit>', 'wall-time limit of each task (each attempt): minutes, HH:MM:SS or D-HH:MM:SS', timeLimit('--time'), 4 * 3600)
+    .addOption(new Option('--mem <size>', 'memory of each task: 512M, 4G, … (binary units)').argParser(memSize('--mem')).default({ mib: 4096 }, '4G'))
+    .addOption(new Option('--time <limit>', 'wall-time limit of each task (each attempt): minutes, HH:MM:SS or D-HH:MM:SS')
+      .argParser(timeLimit('--time')).default(4 * 3600, '04:00:00'))
     .option('--backend <name>', 'tfjs backend of the shards', plainName('--backend'), 'wasm')
     .option('--max-params <n>', 'passed to every shard (see sweep --max-params)', positiveInt('--max-params'))
     .option('--data-dir <dir>', 'passed to every shard: the data set\'s files, as a path where the jobs run')
@@ -74,10 +81,10 @@ function checkExistingShards(out: string, a: CommonArgs): void {
 export function registerJobs(program: Command): void {
   const jobs = program.command('jobs').description('write the job files that run a sweep on a cluster scheduler: a Slurm job array or a Kubernetes Indexed Job, then merge and report');
 
-  common(jobs
+  common(what(jobs
     .command('slurm')
-    .description('write <out>/jobs/{sweep.sbatch,merge.sbatch,submit.sh}: a job array (one task per shard, --requeue, --resume) and a merge + report job after it (afterok)')
-    .requiredOption('--out <dir>', 'the sweep\'s directory on a file system the compute nodes share: shard-<k>/, logs/, merged/ and the job files in jobs/')
+    .description('write <out>/jobs/{sweep.sbatch,merge.sbatch,submit.sh}: a job array (one task per shard, --requeue, --resume) and a merge + report job after it (afterok)'),
+  'the sweep\'s directory on a file system the compute nodes share: shard-<k>/, logs/, merged/ and the job files in jobs/')
     .option('--job-name <name>', 'Slurm job name (the merge job adds -merge)', plainName('--job-name'), 'mlp-sweep')
     .option('--partition <name>', 'Slurm partition (default: the cluster\'s default)', plainName('--partition'))
     .option('--cli <command>', 'how the compute nodes run mlp-blocks (default: this node and this mlp-blocks, by absolute path)', commandWords('--cli')))
@@ -91,10 +98,10 @@ export function registerJobs(program: Command): void {
       writeJobs(at.jobs, slurmJobs(s, { out, jobName: a.jobName, ...(a.partition ? { partition: a.partition } : {}) }), `bash ${shellQuote(path.join(at.jobs, 'submit.sh'))}`, a.json);
     });
 
-  common(jobs
+  common(what(jobs
     .command('k8s')
-    .description(`write <out>/{sweep.yaml,merge.yaml,submit.sh}: the grid as a ConfigMap, an Indexed Job (one index per shard, retried per index, --resume) and a merge + report Job; results on a shared volume at ${K8S_RESULTS_MOUNT}/<name>`)
-    .requiredOption('--out <dir>', 'where to write the manifests')
+    .description(`write <out>/{sweep.yaml,merge.yaml,submit.sh}: the grid as a ConfigMap, an Indexed Job (one index per shard, retried per index, --resume) and a merge + report Job; results on a shared volume at ${K8S_RESULTS_MOUNT}/<name>`),
+  'where to write the manifests')
     .option('--name <name>', 'the Job\'s name (merge Job <name>-merge, ConfigMap <name>-grid); results go to /results/<name>', k8sName('--name'), 'mlp-sweep')
     .option('--image <ref>', 'container image with Node 20+ (and mlp-blocks, if --cli names it)', imageRef('--image'), 'node:20-bookworm-slim')
     .option('--claim <name>', 'an existing ReadWriteMany PersistentVolumeClaim, mounted by every pod at /results', k8sName('--claim'), 'mlp-sweep-results')

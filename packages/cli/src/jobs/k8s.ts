@@ -18,7 +18,7 @@ export interface K8sOptions {
 
 /** Where the volume is mounted, and the grid's ConfigMap. */
 export const K8S_RESULTS_MOUNT = '/results';
-export const K8S_GRID_FILE = '/config/grid.json';
+const K8S_GRID_FILE = '/config/grid.json';
 
 // The container scripts hold no value: every value comes from the container's env, so nothing needs quoting in
 // them and a test can run them as they are (sh -c) with its own env. MLP_BLOCKS is split into words on purpose.
