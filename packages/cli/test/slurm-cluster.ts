@@ -3,7 +3,7 @@
 // without systemd or cgroups (proctrack/linuxproc, task/none), as the user running the tests.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,20 @@ async function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Jobs whose daemons were killed before they ended (slurmstepd and the job's processes leave the daemons'
+ * process groups): every process of this cluster, and only those, has this cluster's SLURM_CONF in its environment.
+ */
+function killStragglers(marker: string): void {
+  if (!existsSync('/proc')) return;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number)) {
+    if (pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker)) process.kill(pid, 'SIGKILL');
+    } catch { /* gone, or not ours to read */ }
+  }
+}
 
 /** Starts munged, slurmctld and slurmd with everything under `dir`; resolves once the node is idle. */
 export async function startCluster(dir: string): Promise<Cluster> {
@@ -111,6 +125,7 @@ export async function startCluster(dir: string): Promise<Cluster> {
     killAll('SIGTERM');
     for (let i = 0; i < 25 && daemons.some((d) => d.exitCode === null && d.signalCode === null); i++) await sleep(200);
     killAll('SIGKILL');
+    killStragglers(`SLURM_CONF=${conf}`);
     process.off('exit', onExit);
   };
 
