@@ -20,8 +20,8 @@ export { wasmThreadsInUse } from './wasm-threads.js';
 /**
  * Makes tfjs run on `name` and resolves when it does; rejects with a {@link BackendUnavailableError} saying why
  * it cannot and what fixes it, or a {@link ConfigError} for a name no provider registered. `auto` takes the first
- * usable of the registered backends that allow it, fastest first: cuda → webgpu (hardware adapters) → blas (when
- * @mlp-blocks/backend-blas is imported) → tensorflow → wasm → cpu. Backend packages are optional peers, loaded
+ * usable of the registered backends that allow it, fastest first: cuda → webgpu (hardware adapters) → tensorflow →
+ * blas (when @mlp-blocks/backend-blas is imported) → wasm → cpu. Backend packages are optional peers, loaded
  * here on demand. `threads > 1` starts multithreaded wasm.
  */
 export function useBackend(name: BackendName = 'auto', options: UseBackendOptions = {}): Promise<BackendChoice> {

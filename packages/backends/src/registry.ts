@@ -31,7 +31,7 @@ export interface BackendProvider {
   platforms: readonly BackendPlatform[];
   /**
    * Position in the report and in `auto`'s order, lower first: the faster backend first. Built in: cuda 100,
-   * webgpu 300, tensorflow 450, wasm 500, cpu 600 (@mlp-blocks/backend-blas: 400).
+   * webgpu 300, tensorflow 350, wasm 500, cpu 600 (@mlp-blocks/backend-blas: 400).
    */
   rank: number;
   /** Whether `auto` may pick it (default false: only by name). */

@@ -46,7 +46,7 @@ describe('useBackend (Node)', () => {
     expect(listBackends().map((b) => [b.name, b.rank, b.auto, b.platforms.join()])).toEqual([
       ['cuda', 100, true, 'node'],
       ['webgpu', 300, true, 'node'],
-      ['tensorflow', 450, true, 'node'],
+      ['tensorflow', 350, true, 'node'],
       ['wasm', 500, true, 'node'],
       ['cpu', 600, true, 'node'],
     ]);

@@ -52,7 +52,7 @@ describe('a provider registered from outside', () => {
   });
 
   it('is listed at its rank with its package, and named in the unknown-name error', async () => {
-    expect(listBackends().map((b) => b.name)).toEqual(['cuda', 'webgpu', 'plain', 'tensorflow', 'wasm', 'cpu']);
+    expect(listBackends().map((b) => b.name)).toEqual(['cuda', 'webgpu', 'plain', 'tensorflow', 'wasm', 'cpu']); // plain ties tensorflow at 350: by name
     expect(listBackends().find((b) => b.name === 'plain')).toEqual({
       name: 'plain',
       tfjsName: 'plain',

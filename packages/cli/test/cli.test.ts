@@ -67,7 +67,7 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     expect(info.blocks).toContain('ResidualMlpBlock');
     expect(info.models).toEqual(expect.arrayContaining(['conventional', 'gmlp', 'hourglass', 'mixer', 'resmlp', 'tsmixer']));
     // the backend report travels with it: every backend, usable or with its reason
-    expect(info.report.backends.map((b: { name: string }) => b.name)).toEqual(['cuda', 'webgpu', 'blas', 'tensorflow', 'wasm', 'cpu']);
+    expect(info.report.backends.map((b: { name: string }) => b.name)).toEqual(['cuda', 'webgpu', 'tensorflow', 'blas', 'wasm', 'cpu']);
     expect(info.report.backends.find((b: { name: string }) => b.name === 'cuda')).toMatchObject({ usable: false, kind: expect.stringMatching(/^no-(binding|gpu)$/) });
   });
 
@@ -77,17 +77,20 @@ describe.skipIf(!existsSync(cli))('mlp-blocks CLI', () => {
     expect(r.stdout).toMatch(/^backend\s+usable\s+version\s+detail \/ why not$/m);
     // no binding (npm rebuild …), or one provisioned on CPU libraries (pnpm provision:tensorflow): no CUDA device
     expect(r.stdout).toMatch(/^cuda\s+no\s+.*(npm rebuild @tensorflow\/tfjs-node-gpu|no CUDA device is visible)/m);
-    // auto skips the software WebGPU adapter and takes blas (its addon is built here; the CLI imports it) over wasm
-    expect(r.stdout).toMatch(/^backend\s+blas \(wasm kernels with OpenBLAS products .*\)$/m);
-    expect(r.stdout).toMatch(/^auto picks: blas$/m);
+    // auto skips the software WebGPU adapter and takes tensorflow where its binding is provisioned (pnpm
+    // provision:tensorflow), else blas (its addon is built here; the CLI imports it) over wasm
+    const tensorflow = /^tensorflow\s+yes\s/m.test(r.stdout);
+    if (tensorflow) expect(r.stdout).toMatch(/^backend\s+tensorflow \(libtensorflow on the CPU\)$/m);
+    else expect(r.stdout).toMatch(/^backend\s+blas \(wasm kernels with OpenBLAS products .*\)$/m);
+    expect(r.stdout).toMatch(tensorflow ? /^auto picks: tensorflow$/m : /^auto picks: blas$/m);
     const bad = run('info', '--backend', 'gpu');
     expect(bad.status).not.toBe(0);
-    expect(bad.stderr.split('\n').filter((l) => l.trim() !== '')).toEqual(['mlp-blocks: --backend must be one of auto, cuda, webgpu, blas, tensorflow, wasm, cpu, received "gpu"']);
+    expect(bad.stderr.split('\n').filter((l) => l.trim() !== '')).toEqual(['mlp-blocks: --backend must be one of auto, cuda, webgpu, tensorflow, blas, wasm, cpu, received "gpu"']);
   });
 
   it('rejects an unknown backend with the value received', () => {
     const r = run('info', '--backend', 'tpu');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('must be one of auto, cuda, webgpu, blas, tensorflow, wasm, cpu, received "tpu"');
+    expect(r.stderr).toContain('must be one of auto, cuda, webgpu, tensorflow, blas, wasm, cpu, received "tpu"');
   });
 });
