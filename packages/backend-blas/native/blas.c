@@ -1,12 +1,16 @@
 // Kernels for tfjs tensors: matrix products through the system's CBLAS (OpenBLAS on Debian: libopenblas-dev,
 // with its own vectorised kernels and threads), and single-pass C loops for leading-axis sums, the AdamW update
-// and GELU. The caller passes Float32Array views of the operands (for the wasm backend: views into its heap),
-// so nothing is copied.
+// and GELU, split across a small thread pool (as many threads as OpenBLAS uses; they sleep on a condition
+// variable between calls). The caller passes Float32Array views of the operands (for the wasm backend: views
+// into its heap), so nothing is copied.
 #include <node_api.h>
 #include <cblas.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 
@@ -28,6 +32,119 @@ extern char *openblas_get_corename(void);
   do {                                                                    \
     if ((call) != napi_ok) THROW((env), "blas addon: N-API call failed: %s", #call); \
   } while (0)
+
+/*
+ * The thread pool of the element-wise and reduction loops. parallel_for(fn, ctx, n, grain) cuts [0, n) into
+ * chunks (4 per thread, boundaries on multiples of 16 elements so vector loops keep their alignment) that the
+ * calling thread and the workers claim from one atomic counter; the caller claims too, so when a worker is slow to
+ * wake (a busy machine) the caller does its share and never sits idle waiting for it. Workers sleep on a
+ * condition variable between calls (no spinning that would steal a core from OpenBLAS or V8). Every element is
+ * computed by exactly the code and operation order of the single-threaded loop, so results are bit-identical for
+ * any thread count and any split. Below `grain` elements per thread, or while another call holds the pool (the
+ * addon used from two Node threads at once), the loop runs inline.
+ */
+typedef void (*range_fn)(void *ctx, size_t begin, size_t end);
+
+#define POOL_MAX 64
+static struct {
+  pthread_mutex_t lock;
+  pthread_cond_t wake, done;
+  pthread_mutex_t busy;    /* held by the one caller dispatching */
+  int started;             /* worker threads created */
+  int size;                /* threads a call uses, the caller included */
+  uint32_t generation;     /* one per dispatch */
+  range_fn fn;
+  void *ctx;
+  size_t n, chunk;
+  uint32_t chunks;
+  uint32_t finished;       /* chunks of this generation done (under lock) */
+  _Atomic uint64_t claim;  /* generation << 32 | next chunk: a late worker cannot claim a later call's chunk */
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
+          0, 1, 0, NULL, NULL, 0, 0, 0, 0, 0};
+
+/* Runs chunks of generation `gen` until none is left; returns how many it ran. */
+static uint32_t run_chunks(uint32_t gen, range_fn fn, void *ctx, size_t n, size_t chunk, uint32_t chunks) {
+  uint32_t ran = 0;
+  for (;;) {
+    uint64_t v = atomic_load(&pool.claim);
+    if ((uint32_t)(v >> 32) != gen || (uint32_t)v >= chunks) return ran;
+    if (!atomic_compare_exchange_weak(&pool.claim, &v, v + 1)) continue;
+    const size_t begin = (size_t)(uint32_t)v * chunk;
+    const size_t end = (uint32_t)v + 1 == chunks ? n : begin + chunk;
+    fn(ctx, begin, end);
+    ran++;
+  }
+}
+
+static void *pool_worker(void *arg) {
+  uint32_t seen = (uint32_t)(uintptr_t)arg; /* the generation current when it was created: it takes the next */
+  pthread_mutex_lock(&pool.lock);
+  for (;;) {
+    while (pool.generation == seen) pthread_cond_wait(&pool.wake, &pool.lock);
+    seen = pool.generation;
+    range_fn fn = pool.fn;
+    void *ctx = pool.ctx;
+    const size_t n = pool.n, chunk = pool.chunk;
+    const uint32_t chunks = pool.chunks;
+    pthread_mutex_unlock(&pool.lock);
+    const uint32_t ran = run_chunks(seen, fn, ctx, n, chunk, chunks);
+    pthread_mutex_lock(&pool.lock);
+    if (ran > 0 && pool.generation == seen) {
+      pool.finished += ran;
+      if (pool.finished == chunks) pthread_cond_signal(&pool.done);
+    }
+  }
+  return NULL;
+}
+
+static void parallel_for(range_fn fn, void *ctx, size_t n, size_t grain) {
+  int parts = pool.size;
+  if ((size_t)parts > n / grain) parts = (int)(n / grain);
+  if (parts <= 1 || pthread_mutex_trylock(&pool.busy) != 0) {
+    fn(ctx, 0, n);
+    return;
+  }
+  pthread_mutex_lock(&pool.lock);
+  while (pool.started < parts - 1) {
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, pool_worker, (void *)(uintptr_t)pool.generation) != 0) break;
+    pthread_detach(thread);
+    pool.started++;
+  }
+  size_t chunk = n / (size_t)(4 * parts);
+  chunk -= chunk % 16;
+  if (chunk < 16) chunk = 16;
+  const uint32_t chunks = (uint32_t)((n + chunk - 1) / chunk);
+  const uint32_t gen = ++pool.generation;
+  pool.fn = fn;
+  pool.ctx = ctx;
+  pool.n = n;
+  pool.chunk = chunk;
+  pool.chunks = chunks;
+  pool.finished = 0;
+  atomic_store(&pool.claim, (uint64_t)gen << 32);
+  pthread_cond_broadcast(&pool.wake);
+  pthread_mutex_unlock(&pool.lock);
+  const uint32_t ran = run_chunks(gen, fn, ctx, n, chunk, chunks);
+  pthread_mutex_lock(&pool.lock);
+  pool.finished += ran;
+  while (pool.finished < chunks) pthread_cond_wait(&pool.done, &pool.lock);
+  pthread_mutex_unlock(&pool.lock);
+  pthread_mutex_unlock(&pool.busy);
+}
+
+static void pool_set_size(int threads) {
+  /* MLP_BLOCKS_BLAS_LOOP_THREADS fixes the loops' threads whatever OpenBLAS uses (1: the single-threaded loops,
+     to measure the pool against). */
+  const char *fixed = getenv("MLP_BLOCKS_BLAS_LOOP_THREADS");
+  if (fixed != NULL && atoi(fixed) >= 1) threads = atoi(fixed);
+  pthread_mutex_lock(&pool.busy); /* not while a call runs */
+  pool.size = threads < 1 ? 1 : threads > POOL_MAX ? POOL_MAX : threads;
+  pthread_mutex_unlock(&pool.busy);
+}
+
+/* Elements per thread below which a loop is not split (a wake-up costs some microseconds). */
+#define GRAIN_ELEMENTWISE 16384
 
 static bool float_view(napi_env env, napi_value value, float **data, size_t *length) {
   bool is_typed = false;
@@ -118,6 +235,33 @@ static bool get_double(napi_env env, napi_value value, double *out) {
   return napi_get_value_double(env, value, out) == napi_ok;
 }
 
+struct adamw_ctx {
+  const float *p, *g, *m, *v;
+  float *p_out, *m_out, *v_out;
+  float beta1, one_minus_beta1, beta2, one_minus_beta2;
+  bool has_decay;
+  float decay, bias_correction2, epsilon, step_size;
+};
+
+static void adamw_range(void *ctx, size_t begin, size_t end) {
+  const struct adamw_ctx *c = ctx;
+  const float *p = c->p, *g = c->g, *m = c->m, *v = c->v;
+  float *p_out = c->p_out, *m_out = c->m_out, *v_out = c->v_out;
+  const float beta1 = c->beta1, one_minus_beta1 = c->one_minus_beta1, beta2 = c->beta2, one_minus_beta2 = c->one_minus_beta2;
+  const bool has_decay = c->has_decay;
+  const float decay = c->decay, bias_correction2 = c->bias_correction2, epsilon = c->epsilon, step_size = c->step_size;
+  for (size_t i = begin; i < end; i++) {
+    const float gi = g[i];
+    const float mi = m[i] * beta1 + gi * one_minus_beta1;
+    const float vi = v[i] * beta2 + (gi * gi) * one_minus_beta2;
+    const float decayed = has_decay ? p[i] * decay : p[i];
+    const float denom = sqrtf(vi / bias_correction2) + epsilon;
+    p_out[i] = decayed - (mi / denom) * step_size;
+    m_out[i] = mi;
+    v_out[i] = vi;
+  }
+}
+
 /*
  * adamw(param, grad, m, v, paramOut, mOut, vOut, scalars)
  * One AdamW step over one variable. scalars = [beta1, 1-beta1, beta2, 1-beta2, decay, biasCorrection2, epsilon,
@@ -147,20 +291,32 @@ static napi_value adamw(napi_env env, napi_callback_info info) {
   const bool has_decay = s[4] == s[4];
   const float decay = (float)(has_decay ? s[4] : 1.0), bias_correction2 = (float)s[5], epsilon = (float)s[6],
               step_size = (float)s[7];
-  const float *p = arr[0], *g = arr[1], *m = arr[2], *v = arr[3];
-  float *p_out = arr[4], *m_out = arr[5], *v_out = arr[6];
-  const size_t n = len[0];
-  for (size_t i = 0; i < n; i++) {
-    const float gi = g[i];
-    const float mi = m[i] * beta1 + gi * one_minus_beta1;
-    const float vi = v[i] * beta2 + (gi * gi) * one_minus_beta2;
-    const float decayed = has_decay ? p[i] * decay : p[i];
-    const float denom = sqrtf(vi / bias_correction2) + epsilon;
-    p_out[i] = decayed - (mi / denom) * step_size;
-    m_out[i] = mi;
-    v_out[i] = vi;
-  }
+  struct adamw_ctx c = {arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6], beta1, one_minus_beta1, beta2,
+                        one_minus_beta2, has_decay, decay, bias_correction2, epsilon, step_size};
+  parallel_for(adamw_range, &c, len[0], GRAIN_ELEMENTWISE);
   return NULL;
+}
+
+struct reduce_ctx {
+  const float *x;
+  float *out;
+  long long rows, cols;
+  bool mean;
+};
+
+static void reduce_range(void *ctx, size_t begin, size_t end) {
+  const struct reduce_ctx *c = ctx;
+  const long long b = (long long)begin, e = (long long)end;
+  float *out = c->out;
+  for (long long j = b; j < e; j++) out[j] = 0.0f;
+  for (long long r = 0; r < c->rows; r++) {
+    const float *row = c->x + r * c->cols;
+    for (long long j = b; j < e; j++) out[j] += row[j];
+  }
+  if (c->mean) {
+    const float n = (float)c->rows;
+    for (long long j = b; j < e; j++) out[j] = out[j] / n;
+  }
 }
 
 /*
@@ -183,15 +339,9 @@ static napi_value reduce_rows(napi_env env, napi_callback_info info) {
     THROW(env, "reduceRows: rows and cols must be numbers and mean a boolean");
   if (rows < 1 || cols < 0 || (long long)x_len < rows * cols || (long long)out_len < cols)
     THROW(env, "reduceRows: %zu values cannot be %lld rows of %lld (out has %zu)", x_len, rows, cols, out_len);
-  for (long long j = 0; j < cols; j++) out[j] = 0.0f;
-  for (long long r = 0; r < rows; r++) {
-    const float *row = x + r * cols;
-    for (long long j = 0; j < cols; j++) out[j] += row[j];
-  }
-  if (mean) {
-    const float n = (float)rows;
-    for (long long j = 0; j < cols; j++) out[j] = out[j] / n;
-  }
+  struct reduce_ctx c = {x, out, rows, cols, mean};
+  /* Split over columns: each column still sums its rows in order, so the result does not depend on the split. */
+  parallel_for(reduce_range, &c, (size_t)cols, rows * cols >= 2 * GRAIN_ELEMENTWISE ? 16 : (size_t)cols + 1);
   return NULL;
 }
 
@@ -256,6 +406,21 @@ VECTOR_CLONES static void gelu_grad_loop(const float *restrict x, const float *r
   }
 }
 
+struct gelu_ctx {
+  const float *x, *dy;
+  float *out;
+};
+
+static void gelu_range(void *ctx, size_t begin, size_t end) {
+  const struct gelu_ctx *c = ctx;
+  gelu_loop(c->x + begin, c->out + begin, end - begin);
+}
+
+static void gelu_grad_range(void *ctx, size_t begin, size_t end) {
+  const struct gelu_ctx *c = ctx;
+  gelu_grad_loop(c->x + begin, c->dy + begin, c->out + begin, end - begin);
+}
+
 static napi_value gelu(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -265,7 +430,8 @@ static napi_value gelu(napi_env env, napi_callback_info info) {
   if (argc != 2 || !float_view(env, argv[0], &x, &n) || !float_view(env, argv[1], &out, &out_len))
     THROW(env, "gelu: expected (x, out), two Float32Arrays");
   if (out_len != n) THROW(env, "gelu: out has %zu values but x has %zu", out_len, n);
-  gelu_loop(x, out, n);
+  struct gelu_ctx c = {x, NULL, out};
+  parallel_for(gelu_range, &c, n, GRAIN_ELEMENTWISE / 4);
   return NULL;
 }
 
@@ -279,7 +445,8 @@ static napi_value gelu_grad(napi_env env, napi_callback_info info) {
       !float_view(env, argv[2], &dx, &dx_len))
     THROW(env, "geluGrad: expected (x, dy, dx), three Float32Arrays");
   if (dy_len != n || dx_len != n) THROW(env, "geluGrad: x, dy and dx have %zu, %zu and %zu values", n, dy_len, dx_len);
-  gelu_grad_loop(x, dy, dx, n);
+  struct gelu_ctx c = {x, dy, dx};
+  parallel_for(gelu_grad_range, &c, n, GRAIN_ELEMENTWISE / 4);
   return NULL;
 }
 
@@ -291,6 +458,7 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   if (argc != 1 || !get_int(env, argv[0], &threads) || threads < 1)
     THROW(env, "setThreads: threads must be a positive integer");
   openblas_set_num_threads((int)threads);
+  pool_set_size((int)threads);
   return NULL;
 }
 
@@ -308,6 +476,7 @@ static napi_value describe(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
+  if (pool.started == 0) pool_set_size(openblas_get_num_threads());
   napi_property_descriptor props[] = {
       {"gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL},
       {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},

@@ -345,6 +345,41 @@ describe('switching and errors', () => {
     expect(() => configureBlas({ threads: 1.5 })).toThrow(/received 1\.5/);
   });
 
+  it('the thread pool splits AdamW, GELU and leading-axis sums without changing a bit (1 vs 2 vs 3 threads)', () => {
+    const addon = loadAddon();
+    const n = 300_007; // above the split threshold, not a multiple of the 16-element part alignment
+    const rand = (seed: number, scale = 1) => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 12.9898 + seed) * 43758.5453 % 1) * scale);
+    const [p, g, m] = [rand(1), rand(2), rand(3)];
+    const v = rand(4).map(Math.abs);
+    const dy = rand(5);
+    const x = rand(6, 4);
+    const scalars = [0.9, 0.1, 0.999, 0.001, 0.99997, 0.0069, 1e-8, 0.0003].map(Math.fround);
+    const runAll = (threads: number) => {
+      addon.setThreads(threads);
+      const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+      addon.adamw(p, g, m, v, outs[0]!, outs[1]!, outs[2]!, scalars);
+      const gelu = new Float32Array(n);
+      addon.gelu(x, gelu);
+      const geluGrad = new Float32Array(n);
+      addon.geluGrad(x, dy, geluGrad);
+      const sum = new Float32Array(1150);
+      addon.reduceRows(x.subarray(0, 260 * 1150), sum, 260, 1150, false);
+      const mean = new Float32Array(1150);
+      addon.reduceRows(x.subarray(0, 260 * 1150), mean, 260, 1150, true);
+      return [...outs, gelu, geluGrad, sum, mean].map((a) => Buffer.from(a.buffer));
+    };
+    const one = runAll(1);
+    for (const threads of [2, 3]) {
+      const many = runAll(threads);
+      one.forEach((bytes, i) => expect(many[i]!.equals(bytes), `output ${i} with ${threads} threads`).toBe(true));
+    }
+    // The sum is the hand-computed one (rows added in order, in float32).
+    let s0 = 0;
+    for (let r = 0; r < 260; r++) s0 = Math.fround(s0 + x[r * 1150]!);
+    expect(new Float32Array(one[5]!.buffer)[0]).toBe(s0);
+    addon.setThreads(2);
+  });
+
   it('a missing addon is a BlasUnavailableError naming the file and the fix', () => {
     const error = (() => {
       try {
