@@ -71,7 +71,7 @@ function grads(f: TorchFixture, layer: Layerish, x: tf.Tensor): { byName: Map<st
   return { byName, input, loss: lossValue };
 }
 
-describe.skipIf(!tensorflowSkip)(`PyTorch parity on tensorflow: ${tensorflowSkip}`, () => {
+if (tensorflowSkip) describe.skip(`PyTorch parity on tensorflow: ${tensorflowSkip}`, () => {
   it.each(CASES.map((c) => c.file))('%s', () => {});
 });
 describe.each(BACKENDS.flatMap((backend) => CASES.map((k) => ({ ...k, backend }))))('PyTorch parity on $backend: $file', (k) => {
