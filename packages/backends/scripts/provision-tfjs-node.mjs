@@ -20,7 +20,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   closeSync, copyFileSync, createReadStream, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync,
-  readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync,
+  readdirSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
@@ -87,14 +87,16 @@ function writeAtomic(file, text) {
   renameSync(tmp, file);
 }
 
-/** The installed package's folder (symlinks resolved) and version, or null. */
+/**
+ * The installed package's folder (symlinks resolved) and version, or null: looked up through the project's
+ * node_modules folders and their parents only, as Node resolves from the project (NODE_PATH, which `pnpm exec`
+ * points at its store, is not the project's).
+ */
 function locate(name, project) {
-  try {
-    const pkg = createRequire(join(project, 'package.json')).resolve(`${name}/package.json`);
-    const dir = dirname(pkg);
-    return { dir, version: JSON.parse(readFileSync(pkg, 'utf8')).version };
-  } catch {
-    return null;
+  for (let dir = project; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(pkg)) return { dir: realpathSync(dirname(pkg)), version: JSON.parse(readFileSync(pkg, 'utf8')).version };
+    if (dirname(dir) === dir) return null;
   }
 }
 
