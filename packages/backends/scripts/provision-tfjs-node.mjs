@@ -3,7 +3,8 @@
 // the `tensorflow-cpu` wheel on PyPI (or a mirror, a file, a URL), whose libtensorflow_cc.so.2 exports the C and
 // eager C APIs the binding uses. For machines where `npm i @tensorflow/tfjs-node` cannot reach
 // storage.googleapis.com (air-gapped hosts, this repository's CI). Steps, each skipped when already done:
-//   1. locate @tensorflow/tfjs-node (installed with --ignore-scripts, or its install script failed)
+//   1. locate @tensorflow/tfjs-node (installed with --ignore-scripts, or its install script failed); with
+//      --install, `npm install --ignore-scripts` it into the project first when it is missing
 //   2. get the wheel: --wheel <file|url>, $MLP_BLOCKS_TF_WHEEL, the cache, then `pip download`; SHA-256 checked
 //   3. lay out deps/lib (libtensorflow.so{,.2,.2.9.1} → libtensorflow_cc.so.2, libtensorflow_framework.so{,.2})
 //      and deps/include, stripped, in a temporary folder renamed into place
@@ -15,7 +16,7 @@
 // --optional (the repository's `pnpm provision:tensorflow`): a failure is a warning and exit 0, so that a
 // developer without the wheel still gets a test run (the tensorflow tests then skip, saying why), unless
 // MLP_BLOCKS_TENSORFLOW=required (set by .ci/run), where it stays an error.
-// Usage: node provision-tfjs-node.mjs [--project DIR] [--wheel FILE|URL] [--gpu] [--no-strip] [--force] [--optional]
+// Usage: node provision-tfjs-node.mjs [--project DIR] [--install] [--wheel FILE|URL] [--gpu] [--no-strip] [--force] [--optional]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -62,15 +63,16 @@ try {
       'no-strip': { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       optional: { type: 'boolean', default: false },
+      install: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   }));
 } catch (e) {
-  log(`${e.message}\nflags: --project DIR --wheel FILE|URL --gpu --no-strip --force --optional`);
+  log(`${e.message}\nflags: --project DIR --install --wheel FILE|URL --gpu --no-strip --force --optional`);
   process.exit(2);
 }
 if (options.help) {
-  process.stdout.write('Usage: provision-tfjs-node [--project DIR] [--wheel FILE|URL] [--gpu] [--no-strip] [--force] [--optional]\n');
+  process.stdout.write('Usage: provision-tfjs-node [--project DIR] [--install] [--wheel FILE|URL] [--gpu] [--no-strip] [--force] [--optional]\n');
   process.exit(0);
 }
 
@@ -332,13 +334,29 @@ function diskMiB(dir) {
   return Math.round(walk(dir) / 2 ** 20);
 }
 
+/** `npm install --ignore-scripts` of the missing packages into the project (npm's own registry settings apply). */
+function install(project, names) {
+  const specs = names.map((n) => `${n}@${TFJS_VERSION}`);
+  log(`npm install --ignore-scripts ${specs.join(' ')} in ${project}`);
+  const npm = join(dirname(process.execPath), 'npm');
+  const r = spawnSync(existsSync(npm) ? npm : 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', ...specs], {
+    cwd: project, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (r.status !== 0) throw new ProvisionError(`npm install ${specs.join(' ')} failed in ${project}: ${r.error?.message ?? (r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`);
+  log(`installed (${seconds()})`);
+}
+
 async function main() {
   const project = resolve(options.project);
+  if (options.install) {
+    const missing = ['@tensorflow/tfjs-node', ...(options.gpu ? ['@tensorflow/tfjs-node-gpu'] : [])].filter((n) => !locate(n, project));
+    if (missing.length) install(project, missing);
+  }
   const node = locate('@tensorflow/tfjs-node', project);
   if (!node) {
     throw new ProvisionError(
       `@tensorflow/tfjs-node is not installed in ${project}. Install it without its download step first:\n` +
-        `  npm i @tensorflow/tfjs-node@${TFJS_VERSION} --ignore-scripts   (pnpm: list it under allowBuilds as false)`,
+        `  npm i @tensorflow/tfjs-node@${TFJS_VERSION} --ignore-scripts   (pnpm: list it under allowBuilds as false), or pass --install`,
     );
   }
   if (node.version !== TFJS_VERSION) throw new ProvisionError(`${node.dir} is @tensorflow/tfjs-node ${node.version}; this recipe is for ${TFJS_VERSION}`);

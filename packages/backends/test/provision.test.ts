@@ -37,7 +37,7 @@ describe('provision-tfjs-node', () => {
   it('an unknown flag: exit 2 naming the flags', () => {
     const r = provision(['--wheels', 'x']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/Unknown option '--wheels'.*\nflags: --project DIR --wheel FILE\|URL --gpu --no-strip --force --optional/);
+    expect(r.stderr).toMatch(/Unknown option '--wheels'.*\nflags: --project DIR --install --wheel FILE\|URL --gpu --no-strip --force --optional/);
   });
 
   it.skipIf(!provisioned && !required)('already provisioned: a second run only checks the binding (backend and matMul) and says so', () => {
