@@ -353,6 +353,8 @@ describe('switching and errors', () => {
     const v = rand(4).map(Math.abs);
     const dy = rand(5);
     const x = rand(6, 4);
+    const rows = 1024; // 1024×1100 values: above the size from which a sum is split
+    const big = Float32Array.from({ length: rows * 1100 }, (_, i) => Math.fround(Math.sin(i * 78.233) * 3));
     const scalars = [0.9, 0.1, 0.999, 0.001, 0.99997, 0.0069, 1e-8, 0.0003].map(Math.fround);
     const runAll = (threads: number) => {
       addon.setThreads(threads);
@@ -362,10 +364,10 @@ describe('switching and errors', () => {
       addon.gelu(x, gelu);
       const geluGrad = new Float32Array(n);
       addon.geluGrad(x, dy, geluGrad);
-      const sum = new Float32Array(1150);
-      addon.reduceRows(x.subarray(0, 260 * 1150), sum, 260, 1150, false);
-      const mean = new Float32Array(1150);
-      addon.reduceRows(x.subarray(0, 260 * 1150), mean, 260, 1150, true);
+      const sum = new Float32Array(1100);
+      addon.reduceRows(big, sum, rows, 1100, false);
+      const mean = new Float32Array(1100);
+      addon.reduceRows(big, mean, rows, 1100, true);
       return [...outs, gelu, geluGrad, sum, mean].map((a) => Buffer.from(a.buffer));
     };
     const one = runAll(1);
@@ -375,7 +377,7 @@ describe('switching and errors', () => {
     }
     // The sum is the hand-computed one (rows added in order, in float32).
     let s0 = 0;
-    for (let r = 0; r < 260; r++) s0 = Math.fround(s0 + x[r * 1150]!);
+    for (let r = 0; r < rows; r++) s0 = Math.fround(s0 + big[r * 1100]!);
     expect(new Float32Array(one[5]!.buffer)[0]).toBe(s0);
     addon.setThreads(2);
   });
