@@ -172,7 +172,9 @@ async function getWheel() {
     : [];
   for (const name of cached) {
     const file = join(cacheDir, name);
-    const recorded = existsSync(`${file}.sha256`) ? readFileSync(`${file}.sha256`, 'utf8').trim() : undefined;
+    const sidecar = existsSync(`${file}.sha256`) ? readFileSync(`${file}.sha256`, 'utf8').trim() : '';
+    // A digest recorded when the wheel was cached; anything but 64 hex digits is no record (the file is re-hashed).
+    const recorded = /^[0-9a-f]{64}$/.test(sidecar) ? sidecar : undefined;
     try {
       return { wheel: file, digest: await verifiedDigest(file, recorded), source: `cache ${file}` };
     } catch (e) {
@@ -307,6 +309,19 @@ function shareWithGpu(pkgDir, gpuDir) {
   renameSync(`${to}.tmp`, to);
 }
 
+/** The record of a finished provisioning, or null (missing, or unreadable: then it is redone, saying why). */
+function readMarker(file) {
+  if (!existsSync(file)) return null;
+  try {
+    const marker = JSON.parse(readFileSync(file, 'utf8'));
+    if (marker?.format === MARKER_FORMAT && typeof marker.wheel === 'string') return marker;
+    log(`${file}: field "format" is ${JSON.stringify(marker?.format)}, not ${MARKER_FORMAT}: provisioning again`);
+  } catch (e) {
+    log(`${file}: not JSON (${e.message}): provisioning again`);
+  }
+  return null;
+}
+
 /** Loads the package in a child process and checks the backend and a matMul; returns what the child saw. */
 function check(pkgDir, name) {
   const code = `
@@ -365,7 +380,7 @@ async function main() {
   if (gpu && gpu.version !== TFJS_VERSION) throw new ProvisionError(`${gpu.dir} is @tensorflow/tfjs-node-gpu ${gpu.version}; this recipe is for ${TFJS_VERSION}`);
 
   const markerFile = join(node.dir, 'deps', MARKER);
-  const marker = existsSync(markerFile) ? JSON.parse(readFileSync(markerFile, 'utf8')) : null;
+  const marker = readMarker(markerFile);
   const done = !options.force && marker?.format === MARKER_FORMAT && existsSync(bindingPath(node.dir).file);
   if (done && (!gpu || existsSync(bindingPath(gpu.dir).file))) {
     const seen = check(node.dir, '@tensorflow/tfjs-node');

@@ -3,7 +3,8 @@
 // and leaves the provisioned package as it was. The first, full run is `pnpm provision:tensorflow` (the test
 // command runs it before the tests); these need it done, and skip without it except in CI.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,5 +67,21 @@ describe('provision-tfjs-node', () => {
     expect(optional.stderr).toMatch(/not provisioned: the tensorflow backend stays unavailable and its tests skip/);
     expect(existsSync(binding)).toBe(true);
     expect(provision(['--project', project]).status).toBe(0);
+  });
+
+  it.skipIf(!provisioned && !required)('a corrupt wheel in the cache is refused by its SHA-256, naming the file and both digests', () => {
+    const cache = join(scratch, 'corrupt-cache');
+    const wheels = join(cache, 'mlp-blocks', 'wheels');
+    mkdirSync(wheels, { recursive: true });
+    const wheel = join(wheels, 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl');
+    writeFileSync(wheel, 'not a wheel');
+    const digest = createHash('sha256').update('not a wheel').digest('hex');
+    const r = provision(['--project', project, '--force'], { PATH: join(scratch, 'empty-bin'), XDG_CACHE_HOME: cache });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `  - cache: ${wheel}: SHA-256 ${digest} differs from the expected ` +
+        '2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c (a corrupt or different file; delete it)\n',
+    );
+    expect(existsSync(binding)).toBe(true);
   });
 });
