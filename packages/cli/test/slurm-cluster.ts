@@ -5,7 +5,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
 /** The programs the cluster needs; `missingSlurm()` names those not on PATH (or in /usr/sbin). */
@@ -70,8 +70,18 @@ export async function startCluster(dir: string): Promise<Cluster> {
     'SlurmctldHost=localhost',
     `SlurmctldPort=${ctldPort}`,
     `SlurmdPort=${dPort}`,
-    `NodeName=localhost CPUs=${availableParallelism()} RealMemory=1024 State=UNKNOWN`,
-    'PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP',
+    // Two CPUs whatever the machine has (config_overrides keeps a smaller machine from being drained), so two
+    // array tasks of one CPU run at once and a one-CPU job in `urgent` must preempt exactly one of them.
+    'NodeName=localhost CPUs=2 RealMemory=1024 State=UNKNOWN',
+    'SlurmdParameters=config_overrides',
+    // Jobs in `urgent` preempt jobs in `debug`, which are requeued (as on clusters with preemptible partitions).
+    'PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP PriorityTier=1',
+    'PartitionName=urgent Nodes=localhost MaxTime=INFINITE State=UP PriorityTier=2',
+    'PreemptType=preempt/partition_prio',
+    'PreemptMode=REQUEUE',
+    // Jobs are not requeueable unless they ask (#SBATCH --requeue): without it a preempted task is cancelled.
+    'JobRequeue=0',
+    'SchedulerParameters=sched_min_interval=100000', // schedule within 0.1 s of an event, not 2 s
     `SlurmUser=${user}`,
     `SlurmdUser=${user}`,
     'AuthType=auth/munge',

@@ -1,7 +1,7 @@
 // The emitted Slurm job files on a real one-node Slurm cluster (slurm-cluster.ts): the array runs a 4-trial grid
-// as 2 shards; one task is requeued mid-trial, after its first checkpoint (`scontrol requeue`, the requeue that
-// preemption in REQUEUE mode and node failures perform), resumes from that checkpoint, and the merge job that
-// submit.sh chained with afterok merges and reports. The merged results equal an unsharded run's, bit for bit.
+// as 2 shards; one task is preempted mid-trial, after a checkpoint, by a job in a higher-tier partition (Slurm's
+// own preemption, PreemptMode=REQUEUE), is requeued, resumes from that checkpoint, and the merge job that submit.sh
+// chained with afterok merges and reports. The merged results equal an unsharded run's, bit for bit.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,9 +22,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
-// 4 trials (2 models × 2 seeds), dealt round-robin: shard 0 gets conventional seed 0 and hourglass seed 0.
+// 4 trials (2 models × 2 seeds, a few seconds each), dealt round-robin: shard 0 gets both models' seed 0.
 const grid = {
-  task: 'denoise', dataset: 'synthetic', epochs: 6, batchSize: 32,
+  task: 'denoise', dataset: 'synthetic', epochs: 8, batchSize: 16,
   models: [{ model: 'conventional', hidden: 128, depth: 2 }, { model: 'hourglass', width: 64, bottleneck: 8, depth: 2, lift: 'trainable' }],
   lrs: [0.003], seeds: [0, 1],
 };
@@ -42,7 +42,7 @@ async function until<T>(what: string, timeoutMs: number, probe: () => T | null |
 }
 
 describe.skipIf(!existsSync(cli))('a sweep on a one-node Slurm cluster', () => {
-  it.skipIf(skip)(`runs the emitted job array, survives a requeue mid-trial, and merges to the unsharded results${skip ? ` (SKIPPED: ${missing.join(', ')} not installed)` : ''}`, async () => {
+  it.skipIf(skip)(`runs the emitted job array, survives a preemption mid-trial, and merges to the unsharded results${skip ? ` (SKIPPED: ${missing.join(', ')} not installed)` : ''}`, async () => {
     expect(missing, 'CI=true: the Slurm test needs slurm-wlm and munge (.ci/run installs them)').toEqual([]);
     // Spaces in the grid's and the sweep's paths: everything the job files hold is quoted.
     const gridFile = join(dir, 'grid file.json');
@@ -66,41 +66,53 @@ describe.skipIf(!existsSync(cli))('a sweep on a one-node Slurm cluster', () => {
     const [, array, merge] = /sweep array: job (\d+) \(2 tasks\); merge and report: job (\d+)/.exec(submit.stdout)!;
     expect(c.slurm('squeue', '-h', '-j', merge!, '-o', '%E').stdout.trim()).toBe(`afterok:${array}_*(unfulfilled)`);
 
-    // Requeue task 0 in the middle of its first trial: once that trial's first checkpoint exists.
-    const shard0 = join(out, 'shard-0');
-    const trialDir = await until('the first checkpoint of shard 0', 120_000, () => {
-      const trials = join(shard0, 'trials');
-      const ids = existsSync(trials) ? readdirSync(trials) : [];
-      return ids.find((id) => existsSync(join(trials, id, 'checkpoint.ckpt'))) ?? null;
+    // Preempt a task in the middle of a trial: once both tasks have written the first checkpoint of a trial, a
+    // one-CPU job in the higher-tier partition `urgent` needs a CPU, and Slurm preempts one task to free it.
+    const inFlight = (k: number) => {
+      const trials = join(out, `shard-${k}`, 'trials');
+      return (existsSync(trials) ? readdirSync(trials) : []).find((id) => existsSync(join(trials, id, 'checkpoint.ckpt'))) ?? null;
+    };
+    const flying = await until('a checkpoint in both shards', 120_000, () => {
+      const ids = [inFlight(0), inFlight(1)];
+      return ids.every(Boolean) ? ids as string[] : null;
     });
-    expect(existsSync(join(shard0, 'results.jsonl')) ? readFileSync(join(shard0, 'results.jsonl'), 'utf8') : '').toBe(''); // mid-trial
-    const requeue = c.slurm('scontrol', 'requeue', `${array}_0`);
-    expect(requeue.status, requeue.stderr).toBe(0);
-    // Once its processes have ended the task is pending again, held back by Slurm for about two minutes
+    const urgent = c.slurm('sbatch', '--parsable', '--partition=urgent', '--cpus-per-task=1', `--output=${join(dir, 'urgent.out')}`, '--wrap', 'echo urgent ran; sleep 1');
+    expect(urgent.status, urgent.stderr).toBe(0);
+    // Once its processes have ended the preempted task is pending again, held back by Slurm for about two minutes
     // (Reason=BeginTime, as after any requeue); let it start again at once.
-    await until('the requeued task to be pending', 60_000, () => c.slurm('squeue', '-h', '-j', `${array}_0`, '-o', '%T %r').stdout.trim() === 'PENDING BeginTime');
-    const release = c.slurm('scontrol', 'update', `JobId=${array}_0`, 'StartTime=now');
+    const taskStates = () => new Map(c.slurm('squeue', '-h', '-r', '-j', array!, '-o', '%K %T %r').stdout.trim().split('\n').filter(Boolean)
+      .map((l) => l.split(' ')).map(([k, ...state]) => [Number(k), state.join(' ')]));
+    const preempted = await until('a preempted task to be pending', 60_000, () => {
+      const held = [...taskStates()].filter(([, state]) => state === 'PENDING BeginTime').map(([k]) => k);
+      return held.length > 0 ? held : null;
+    });
+    expect(preempted, 'a one-CPU job preempts one one-CPU task of two').toHaveLength(1);
+    const k = preempted[0]!;
+    const release = c.slurm('scontrol', 'update', `JobId=${array}_${k}`, 'StartTime=now');
     expect(release.status, release.stderr).toBe(0);
 
     await until('the array and the merge job to leave the queue', 150_000, () => c.slurm('squeue', '-h').stdout.trim() === '');
     const seconds = (Date.now() - t0) / 1000;
-    process.stderr.write(`slurm.test.ts: array + requeue + merge took ${seconds.toFixed(1)} s on the cluster\n`);
+    process.stderr.write(`slurm.test.ts: array + preemption + merge took ${seconds.toFixed(1)} s on the cluster\n`);
 
-    const log0 = readFileSync(join(out, 'logs', `sweep-${array}_0.out`), 'utf8');
-    const log1 = readFileSync(join(out, 'logs', `sweep-${array}_1.out`), 'utf8');
-    expect(log0, log0).toContain('shard 0/2 on');
-    expect(log0).toContain('start 1');
-    expect(log0).toContain('start 2'); // requeued: the same log, appended (--open-mode=append)
-    expect(log0).toMatch(new RegExp(`resuming from .*trials/${trialDir}/checkpoint\\.ckpt at epoch [2-6], step \\d+`));
-    expect(log1).toContain('start 1');
-    expect(log1).not.toContain('start 2');
+    const logs = [0, 1].map((i) => readFileSync(join(out, 'logs', `sweep-${array}_${i}.out`), 'utf8'));
+    const [hit, spared] = [logs[k]!, logs[1 - k]!];
+    expect(hit, hit).toContain(`shard ${k}/2 on`);
+    expect(hit).toContain('DUE TO PREEMPTION');
+    expect(hit).toContain('start 1');
+    expect(hit).toContain('start 2'); // requeued (only #SBATCH --requeue allows it: JobRequeue=0), same log appended
+    expect(hit).toMatch(new RegExp(`resuming from .*trials/${flying[k]}/checkpoint\\.ckpt at epoch [2-8], step \\d+`));
+    expect(spared).toContain('start 1');
+    expect(spared).not.toContain('start 2');
+    expect(spared).not.toContain('PREEMPTION');
+    expect(readFileSync(join(dir, 'urgent.out'), 'utf8')).toBe('urgent ran\n');
     const mergeLog = readFileSync(join(out, 'logs', `merge-${merge}.out`), 'utf8');
     expect(mergeLog).toContain('merged 4 of 4 planned trials');
 
     // Nothing lost, nothing twice: each shard recorded each of its trials once.
     const shardIds = [0, 1].map((k) => readJsonl(join(out, `shard-${k}`, 'results.jsonl')).map((r) => r.id));
     expect(shardIds.map((ids) => ids.length)).toEqual([2, 2]);
-    expect(shardIds[0]).toContain(trialDir);
+    expect(shardIds[k]).toContain(flying[k]);
     const merged = readJsonl(join(out, 'merged', 'results.jsonl'));
     expect(existsSync(join(out, 'merged', 'report.md'))).toBe(true);
 
@@ -112,7 +124,8 @@ describe.skipIf(!existsSync(cli))('a sweep on a one-node Slurm cluster', () => {
     expect(merged.map((x) => x.id)).toEqual(expected.map((x) => x.id));
     expect(new Set(merged.map((x) => x.id)).size).toBe(4);
     expect(merged.map(withoutTime)).toEqual(expected.map(withoutTime));
-    // The resumed trial's samples (its best weights' outputs) are the same bytes as without the requeue.
-    expect(readFileSync(join(out, 'merged', 'trials', trialDir, 'samples.json'))).toEqual(readFileSync(join(ref, 'trials', trialDir, 'samples.json')));
+    // The resumed trial's samples (its best weights' outputs) are the same bytes as without the preemption.
+    const resumed = flying[k]!;
+    expect(readFileSync(join(out, 'merged', 'trials', resumed, 'samples.json'))).toEqual(readFileSync(join(ref, 'trials', resumed, 'samples.json')));
   }, 300_000);
 });
