@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  Block, type BlockArgs, CLASS_PREFIX, ConfigError, type Kwargs, type LayerVariable, type OptionsInput, type OptionsOutput,
+  Block, type BlockArgs, CLASS_PREFIX, type Kwargs, type LayerVariable, type OptionsInput, type OptionsOutput,
   type Shape, ShapeError, defineOptions, formatShape, oneShape, oneTensor, option, resolveInitializer,
 } from '@mlp-blocks/core';
 import { conv2dSame, convTranspose2x2, samePadding } from './image-ops.js';
@@ -109,7 +109,3 @@ export class ConvTranspose2x2 extends Block {
   }
 }
 
-/** Throws a ConfigError naming `option` unless `value` divides by `by`. */
-export function requireDivisible(owner: string, name: string, value: number, by: number, what: string): void {
-  if (value % by !== 0) throw new ConfigError(owner, name, `a multiple of ${by} (${what})`, value);
-}
