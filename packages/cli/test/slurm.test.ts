@@ -128,4 +128,20 @@ describe.skipIf(!existsSync(cli))('a sweep on a one-node Slurm cluster', () => {
     const resumed = flying[k]!;
     expect(readFileSync(join(out, 'merged', 'trials', resumed, 'samples.json'))).toEqual(readFileSync(join(ref, 'trials', resumed, 'samples.json')));
   }, 300_000);
+
+  it.skipIf(skip)('on this cluster a preempted task without --requeue is cancelled for good (so the job file\'s --requeue is what saves it)', async () => {
+    expect(cluster, 'the cluster of the test above').not.toBeNull();
+    const c = cluster!;
+    const script = join(dir, 'plain.sbatch');
+    writeFileSync(script, '#!/bin/bash\n#SBATCH --array=0-1\n#SBATCH --cpus-per-task=1\nsleep 60\n');
+    const array = c.slurm('sbatch', '--parsable', `--output=${join(dir, 'plain-%A_%a.out')}`, script).stdout.trim();
+    const running = () => c.slurm('squeue', '-h', '-r', '-j', array, '-o', '%T').stdout.trim().split('\n').filter((l) => l === 'RUNNING').length;
+    await until('both plain tasks to run', 60_000, () => running() === 2);
+    expect(c.slurm('sbatch', '--partition=urgent', '--cpus-per-task=1', `--output=${join(dir, 'urgent2.out')}`, '--wrap', 'sleep 1').status).toBe(0);
+    await until('one plain task to be preempted', 60_000, () => running() === 1);
+    await sleep(2000);
+    // The preempted task left the queue (not PENDING): one task remains, running.
+    expect(c.slurm('squeue', '-h', '-r', '-j', array, '-o', '%T').stdout.trim()).toBe('RUNNING');
+    c.slurm('scancel', array);
+  }, 120_000);
 });
