@@ -134,3 +134,25 @@ export function resizeBilinear(x: tf.Tensor, height: number, width: number): tf.
     return tf.transpose(cols, [0, 1, 3, 2]);
   });
 }
+
+/** Reflection of `before` and `after` entries along one axis (edge not repeated), from slices, reverses and a concat. */
+function reflectAxis(x: tf.Tensor, axis: number, before: number, after: number): tf.Tensor {
+  if (before === 0 && after === 0) return x;
+  const n = x.shape[axis]!;
+  const take = (from: number, size: number) => {
+    const begin = x.shape.map((_, i) => (i === axis ? from : 0));
+    const sizes = x.shape.map((s, i) => (i === axis ? size : s!));
+    return tf.reverse(tf.slice(x, begin, sizes), axis);
+  };
+  const parts = [...(before > 0 ? [take(1, before)] : []), x, ...(after > 0 ? [take(n - 1 - after, after)] : [])];
+  return tf.concat(parts, axis);
+}
+
+/**
+ * Pads images by reflection (numpy's and jax's mode 'reflect'). Written with slices and reverses rather than
+ * tf.mirrorPad, whose gradient in tfjs 4.22 only slices the padded gradient and drops what the reflected
+ * pixels send back to their sources.
+ */
+export function reflectPad(x: tf.Tensor, top: number, bottom: number, left: number, right: number): tf.Tensor {
+  return tf.tidy(() => reflectAxis(reflectAxis(x, 1, top, bottom), 2, left, right));
+}

@@ -5,7 +5,7 @@ import {
 } from '@mlp-blocks/core';
 import { Conv2d, ConvTranspose2x2, imageShape } from './conv.js';
 import { CrossGatingBlock } from './cross-gating.js';
-import { imageDims, resizeBilinear } from './image-ops.js';
+import { imageDims, reflectPad, resizeBilinear } from './image-ops.js';
 import { UNET_STAGE_OPTIONS, UnetStage } from './unet-stage.js';
 
 /** The options of {@link ResizeConv}. */
@@ -205,7 +205,7 @@ export class MaximUnet extends Block {
       const [ph, pw] = this.paddedSize(h, w);
       const top = Math.floor((ph - h) / 2);
       const left = Math.floor((pw - w) / 2);
-      const padded = ph === h && pw === w ? image : tf.mirrorPad(image, [[0, 0], [top, ph - h - top], [left, pw - w - left], [0, 0]], 'reflect');
+      const padded = ph === h && pw === w ? image : reflectPad(image, top, ph - h - top, left, pw - w - left);
       const first = this.callOwned(this.inputConv!, padded, kwargs);
       let x = tf.concat([first, first], -1);
       const encs: tf.Tensor[] = [];
