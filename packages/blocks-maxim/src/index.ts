@@ -18,6 +18,6 @@ export { UNET_STAGE_OPTIONS, UnetStage, type UnetStageArgs } from './unet-stage.
 export { MAXIM_UNET_OPTIONS, MaximUnet, RESIZE_CONV_OPTIONS, ResizeConv, type MaximUnetArgs, type MaximUnetOptions, type ResizeConvArgs } from './unet.js';
 export { MAXIM_OPTIONS, type MaximOptions } from './options.js';
 export { maximDenoiser } from './network.js';
-export { maximParams } from './params.js';
+export { maximParams, type MaximCountOptions } from './params.js';
 export { PRESETS, PRESET_DESCRIPTIONS, type PresetName } from './presets.js';
 export { blockImages, conv2dSame, convTranspose2x2, resizeBilinear, resizeMatrix, unblockImages } from './image-ops.js';

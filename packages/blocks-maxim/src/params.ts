@@ -3,7 +3,8 @@ import type { MaximOptions } from './options.js';
 import { scaleSizes } from './unet.js';
 
 type Sizes = { blockSize: [number, number]; gridSize: [number, number] };
-type Counted = Omit<MaximOptions, 'inputDim' | 'outputDim' | 'imageSize' | 'outputActivation'>;
+/** What the closed-form count reads: the family's options without the flat and image sizes. */
+export type MaximCountOptions = Omit<MaximOptions, 'inputDim' | 'outputDim' | 'imageSize' | 'outputActivation'>;
 
 /**
  * Closed-form parameters of the authors' MAXIM (every weight trainable), for any number of stages: the one-stage
@@ -11,7 +12,7 @@ type Counted = Omit<MaximOptions, 'inputDim' | 'outputDim' | 'imageSize' | 'outp
  * module per earlier stage, a cross-gating fusion of its features into the next stage's input, and a
  * cross-gating block in each later-stage encoder. Independent of the image size.
  */
-export function maximParams(o: Counted): ParamCounts {
+export function maximParams(o: MaximCountOptions): ParamCounts {
   const b = o.useBias ? 1 : 0;
   const conv = (k: number, cin: number, cout: number) => k * k * cin * cout + b * cout;
   const dense = (cin: number, cout: number) => cin * cout + b * cout;
