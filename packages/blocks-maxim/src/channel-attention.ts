@@ -3,6 +3,7 @@ import {
   Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, LayerNorm, type OptionsInput, type OptionsOutput, type Shape,
   ShapeError, defineOptions, dropout, oneTensor, option,
 } from '@mlp-blocks/core';
+import { geluTanh } from './activation.js';
 import { Conv2d, imageShape } from './conv.js';
 import { MAXIM_EPSILON, MLP_INIT } from './gating.js';
 
@@ -152,7 +153,7 @@ export class Rdcab extends Block {
     const shape = imageShape(this.blockName, inputShape);
     const c = shape[3]!;
     const init = { units: c, useBias: this.useBias, kernelInitializer: MLP_INIT, biasInitializer: 'zeros' as const };
-    this.fc1 = this.own(new Dense({ name: 'fc1', activation: 'gelu_tanh', ...init }));
+    this.fc1 = this.own(new Dense({ name: 'fc1', ...init }));
     this.fc2 = this.own(new Dense({ name: 'fc2', ...init }));
     this.own(this.attention);
     for (const layer of [this.norm, this.fc1, this.fc2, this.attention]) this.buildOwned(layer, shape);
@@ -166,7 +167,7 @@ export class Rdcab extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
-      const h = dropout(this.callOwned(this.fc1!, this.callOwned(this.norm, x, kwargs), kwargs), this.dropout, this.isTraining(kwargs));
+      const h = dropout(geluTanh(this.callOwned(this.fc1!, this.callOwned(this.norm, x, kwargs), kwargs)), this.dropout, this.isTraining(kwargs));
       return tf.add(x, this.callOwned(this.attention, this.callOwned(this.fc2!, h, kwargs), kwargs));
     });
   }

@@ -3,6 +3,7 @@ import {
   Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, LayerNorm, type OptionsInput, type OptionsOutput, type Shape,
   ShapeError, defineOptions, dropout, formatShape, option, pickOptions,
 } from '@mlp-blocks/core';
+import { geluTanh } from './activation.js';
 import { Conv2d, ConvTranspose2x2, imageShape } from './conv.js';
 import { MLP_INIT, SpatialProjection } from './gating.js';
 import { MULTI_AXIS_OPTIONS } from './multi-axis-block.js';
@@ -44,7 +45,7 @@ export class SpatialGatingWeights extends Block {
     const wide = c * this.inputProjFactor;
     if (wide % 2 !== 0) throw new ShapeError(`${this.blockName}: channels × inputProjFactor must be even, received ${c} × ${this.inputProjFactor}`);
     // The authors leave these two at Flax's default initializer (lecun normal), unlike the gMLP projections.
-    this.inProject = this.own(new Dense({ name: 'in_project', units: wide, useBias: this.useBias, activation: 'gelu_tanh', kernelInitializer: 'lecunNormal', biasInitializer: 'zeros' }));
+    this.inProject = this.own(new Dense({ name: 'in_project', units: wide, useBias: this.useBias, kernelInitializer: 'lecunNormal', biasInitializer: 'zeros' }));
     this.outProject = this.own(new Dense({ name: 'out_project', units: c, useBias: this.useBias, kernelInitializer: 'lecunNormal', biasInitializer: 'zeros' }));
     const half = [...shape.slice(0, 3), wide / 2];
     this.buildOwned(this.norm, shape);
@@ -62,7 +63,7 @@ export class SpatialGatingWeights extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-      const h = this.callOwned(this.inProject!, this.callOwned(this.norm, x, kwargs), kwargs);
+      const h = geluTanh(this.callOwned(this.inProject!, this.callOwned(this.norm, x, kwargs), kwargs));
       const [u, v] = tf.split(h, 2, -1) as [tf.Tensor, tf.Tensor];
       const mixed = tf.concat([this.callOwned(this.grid, u, kwargs), this.callOwned(this.block, v, kwargs)], -1);
       return dropout(this.callOwned(this.outProject!, mixed, kwargs), this.dropout, this.isTraining(kwargs));
@@ -108,9 +109,7 @@ export class CrossGatingBlock extends Block {
     super(args);
     Object.assign(this, this.parseOptions(CROSS_GATING_OPTIONS, args));
     const f = this.features;
-    const dense = (name: string, gelu = false) => this.own(new Dense({
-      name, units: f, useBias: this.useBias, kernelInitializer: 'lecunNormal', biasInitializer: 'zeros', ...(gelu ? { activation: 'gelu_tanh' as const } : {}),
-    }));
+    const dense = (name: string) => this.own(new Dense({ name, units: f, useBias: this.useBias, kernelInitializer: 'lecunNormal', biasInitializer: 'zeros' }));
     const gating = (name: string) => this.own(new SpatialGatingWeights({
       name, blockSize: this.blockSize, gridSize: this.gridSize, inputProjFactor: this.inputProjFactor, useBias: this.useBias, epsilon: this.epsilon, dropout: this.dropout,
     }));
@@ -118,10 +117,10 @@ export class CrossGatingBlock extends Block {
     this.convX = this.own(new Conv2d({ name: 'conv_x', filters: f, kernelSize: 1, useBias: this.useBias }));
     this.convY = this.own(new Conv2d({ name: 'conv_y', filters: f, kernelSize: 1, useBias: this.useBias }));
     this.normX = this.own(new LayerNorm({ name: 'norm_x', epsilon: this.epsilon }));
-    this.inProjectX = dense('in_project_x', true);
+    this.inProjectX = dense('in_project_x');
     this.gatingX = gating('gating_x');
     this.normY = this.own(new LayerNorm({ name: 'norm_y', epsilon: this.epsilon }));
-    this.inProjectY = dense('in_project_y', true);
+    this.inProjectY = dense('in_project_y');
     this.gatingY = gating('gating_y');
     this.outProjectY = dense('out_project_y');
     this.outProjectX = dense('out_project_x');
@@ -168,9 +167,9 @@ export class CrossGatingBlock extends Block {
       const yUp = this.up ? this.callOwned(this.up, y, kwargs) : y;
       const sx = this.callOwned(this.convX, x, kwargs);
       const sy = this.callOwned(this.convY, yUp, kwargs);
-      const hx = this.callOwned(this.inProjectX, this.callOwned(this.normX, sx, kwargs), kwargs);
+      const hx = geluTanh(this.callOwned(this.inProjectX, this.callOwned(this.normX, sx, kwargs), kwargs));
       const gx = this.callOwned(this.gatingX, hx, kwargs);
-      const hy = this.callOwned(this.inProjectY, this.callOwned(this.normY, sy, kwargs), kwargs);
+      const hy = geluTanh(this.callOwned(this.inProjectY, this.callOwned(this.normY, sy, kwargs), kwargs));
       const gy = this.callOwned(this.gatingY, hy, kwargs);
       const yOut = tf.add(dropout(this.callOwned(this.outProjectY, tf.mul(hy, gx), kwargs), this.dropout, training), sy);
       const xOut = tf.add(tf.add(dropout(this.callOwned(this.outProjectX, tf.mul(hx, gy), kwargs), this.dropout, training), yOut), sx);

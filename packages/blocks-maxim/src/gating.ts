@@ -3,6 +3,7 @@ import {
   Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, LayerNorm, type LayerVariable, type OptionsInput, type OptionsOutput,
   type Shape, ShapeError, defineOptions, dense, dropout, oneTensor, option, pickOptions, resolveInitializer,
 } from '@mlp-blocks/core';
+import { geluTanh } from './activation.js';
 import { imageShape } from './conv.js';
 import { blockImages, cropTopLeft, imageDims, padBottomRight, unblockImages } from './image-ops.js';
 
@@ -172,7 +173,7 @@ export class AxisGmlpLayer extends Block {
     const lead = shape.slice(0, 3);
     const wide = c * this.factor;
     if (wide % 2 !== 0) throw new ShapeError(`${this.blockName}: channels × factor must be even (split into two halves), received ${c} × ${this.factor}`);
-    this.inProject = this.own(new Dense({ name: 'in_project', units: wide, useBias: this.useBias, activation: 'gelu_tanh', kernelInitializer: MLP_INIT, biasInitializer: 'zeros' }));
+    this.inProject = this.own(new Dense({ name: 'in_project', units: wide, useBias: this.useBias, kernelInitializer: MLP_INIT, biasInitializer: 'zeros' }));
     this.own(this.gating);
     this.outProject = this.own(new Dense({ name: 'out_project', units: c, useBias: this.useBias, kernelInitializer: MLP_INIT, biasInitializer: 'zeros' }));
     this.buildOwned(this.norm, shape);
@@ -189,7 +190,7 @@ export class AxisGmlpLayer extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
-      const h = this.callOwned(this.inProject!, this.callOwned(this.norm, x, kwargs), kwargs);
+      const h = geluTanh(this.callOwned(this.inProject!, this.callOwned(this.norm, x, kwargs), kwargs));
       const y = this.callOwned(this.outProject!, this.callOwned(this.gating, h, kwargs), kwargs);
       return tf.add(x, dropout(y, this.dropout, this.isTraining(kwargs)));
     });

@@ -3,6 +3,7 @@ import {
   Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, LayerNorm, type OptionsInput, type OptionsOutput, type Shape,
   ShapeError, defineOptions, dropout, oneTensor, option, pickOptions,
 } from '@mlp-blocks/core';
+import { geluTanh } from './activation.js';
 import { imageShape } from './conv.js';
 import { AXIS_GMLP_OPTIONS, AxisGmlpLayer, MLP_INIT } from './gating.js';
 
@@ -49,7 +50,7 @@ export class MultiAxisGmlpBlock extends Block {
     const c = shape[3]!;
     const wide = c * this.inputProjFactor;
     if (wide % 2 !== 0) throw new ShapeError(`${this.blockName}: channels × inputProjFactor must be even (split between the branches), received ${c} × ${this.inputProjFactor}`);
-    const dense = (name: string, units: number) => this.own(new Dense({ name, units, useBias: this.useBias, kernelInitializer: MLP_INIT, biasInitializer: 'zeros', ...(name === 'in_project' ? { activation: 'gelu_tanh' as const } : {}) }));
+    const dense = (name: string, units: number) => this.own(new Dense({ name, units, useBias: this.useBias, kernelInitializer: MLP_INIT, biasInitializer: 'zeros' }));
     this.inProject = dense('in_project', wide);
     this.outProject = dense('out_project', c);
     const half = [...shape.slice(0, 3), wide / 2];
@@ -68,7 +69,7 @@ export class MultiAxisGmlpBlock extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
-      const h = this.callOwned(this.inProject!, this.callOwned(this.norm, x, kwargs), kwargs);
+      const h = geluTanh(this.callOwned(this.inProject!, this.callOwned(this.norm, x, kwargs), kwargs));
       const [u, v] = tf.split(h, 2, -1) as [tf.Tensor, tf.Tensor];
       const mixed = tf.concat([this.callOwned(this.grid, u, kwargs), this.callOwned(this.block, v, kwargs)], -1);
       const y = this.callOwned(this.outProject!, mixed, kwargs);
