@@ -34,11 +34,12 @@ export function probeCudaEnvironment(): CudaEnvironment {
 }
 
 // tfjs-node registers its kernels before it checks for its binding, so loading the second native package
-// after the first failed prints one "already registered" warning per kernel: hundreds of lines of noise.
+// after the first failed prints one "already registered" warning per kernel: hundreds of lines of noise; and
+// loading both (tfjs-node, then tfjs-node-gpu) reuses the first's "tensorflow" backend, which tfjs announces.
 async function quietly<T>(run: () => Promise<T>): Promise<T> {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
-    if (!/is already registered/.test(String(args[0]))) warn(...args);
+    if (!/is already registered|backend was already registered/.test(String(args[0]))) warn(...args);
   };
   try {
     return await run();

@@ -28,6 +28,27 @@ describe('splitProbeStderr', () => {
   });
 });
 
+// What libtensorflow 2.21 (under tfjs-node) prints when it loads, verbatim but for the timestamps.
+const TENSORFLOW = `WARNING: All log messages before absl::InitializeLog() is called are written to STDERR
+I0000 00:00:1796525951.784014   13368 port.cc:153] oneDNN custom operations are on.
+I0000 00:00:1796525952.364726   13368 cpu_feature_guard.cc:227] This TensorFlow binary is optimized to use available CPU instructions in performance-critical operations.
+To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow with the appropriate compiler flags.
+W0000 00:00:1796525952.400000   13368 port.cc:9] oneDNN custom operations are on.
+mlp-blocks: backend "cuda" is not usable: no CUDA device
+`;
+
+describe('splitProbeStderr on TensorFlow logs', () => {
+  it('takes glog-format lines as native warnings, joins their continuation, drops absl\'s preamble, keeps our error', () => {
+    expect(splitProbeStderr(TENSORFLOW)).toEqual({
+      warnings: [
+        'oneDNN custom operations are on.',
+        'This TensorFlow binary is optimized to use available CPU instructions in performance-critical operations. To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow with the appropriate compiler flags.',
+      ],
+      rest: ['mlp-blocks: backend "cuda" is not usable: no CUDA device'],
+    });
+  });
+});
+
 describe.skipIf(!existsSync(cli))('mlp-blocks info stderr', () => {
   it('info leaves no native "Warning:" line on stderr and reports the captured ones in its output', () => {
     const json = run('info', '--json');

@@ -13,23 +13,40 @@ export interface ProbeStderr {
   rest: string[];
 }
 
+// TensorFlow (libtensorflow behind tfjs-node) logs through absl in glog's format: "I0000 00:00:1796525951.784014
+// 13368 port.cc:153] text", sometimes with a continuation line, after absl's own one-time preamble line.
+const GLOG = /^[IWEF]\d{4} [\d:.]+\s+\d+ [^\]\s]+:\d+\] (.*)$/;
+const ABSL_PREAMBLE = /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$/;
+
 /**
- * Splits a probe's stderr: a line starting with "Warning: " is a native warning (its "    at …" source lines and the
- * blank lines around it are dropped); everything else is kept to be passed on.
+ * Splits a probe's stderr into native libraries' lines and the rest. Native: a line starting with "Warning: "
+ * (Dawn; its "    at …" source lines are dropped) and TensorFlow's glog-format log lines (their continuation
+ * lines are joined on; absl's preamble is dropped). Blank lines are dropped; everything else is kept to be
+ * passed on, and a line starting with "mlp-blocks:" always is.
  */
 export function splitProbeStderr(stderr: string): ProbeStderr {
   const warnings: string[] = [];
   const rest: string[] = [];
-  let inWarning = false;
+  let inNative: 'dawn' | 'glog' | null = null;
+  const add = (text: string) => {
+    if (!warnings.includes(text)) warnings.push(text);
+  };
   for (const line of stderr.split('\n')) {
+    const glog = GLOG.exec(line);
     if (line.startsWith('Warning: ')) {
-      const text = line.slice('Warning: '.length).trim();
-      if (!warnings.includes(text)) warnings.push(text);
-      inWarning = true;
-    } else if (line.trim() === '' || (inWarning && /^\s+at /.test(line))) {
+      add(line.slice('Warning: '.length).trim());
+      inNative = 'dawn';
+    } else if (glog) {
+      add((glog[1] ?? '').trim());
+      inNative = 'glog';
+    } else if (line.trim() === '' || ABSL_PREAMBLE.test(line) || (inNative === 'dawn' && /^\s+at /.test(line))) {
       continue;
+    } else if (inNative === 'glog' && !line.startsWith('mlp-blocks:')) {
+      // a glog message's continuation: the last warning gets it (it may be a repeat that `add` skipped)
+      const last = warnings.pop() ?? '';
+      add(`${last} ${line.trim()}`.trim());
     } else {
-      inWarning = false;
+      inNative = null;
       rest.push(line);
     }
   }
@@ -48,7 +65,9 @@ const cliEntry = fileURLToPath(new URL('../cli.js', import.meta.url));
 export async function collectInfoIsolated(backend: BackendName, plugins: readonly string[]): Promise<Info> {
   if (!existsSync(cliEntry)) return { ...(await collectInfo(backend)), probeWarnings: [] };
   const args = [...process.execArgv, cliEntry, 'info', '--json', '--in-process', '--backend', backend, ...plugins.flatMap((p) => ['--plugin', p])];
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // TensorFlow's INFO lines (oneDNN, CPU features) say nothing about usability; its warnings and errors still come.
+  const env = { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env['TF_CPP_MIN_LOG_LEVEL'] ?? '1' };
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
   const { warnings, rest } = splitProbeStderr(child.stderr ?? '');
   if (rest.length > 0) process.stderr.write(`${rest.join('\n')}\n`);
   if (child.status !== 0) {
