@@ -3,6 +3,7 @@
 // around each synchronous kernel call, so they add up to the step minus JS/engine overhead.
 // Run: pnpm -s turbo run build --output-logs=errors-only && node bench/profile-step.mjs [--model hourglass-fixed --threads 1 --steps 5]
 //      node bench/profile-step.mjs --workload 4 --backend blas    (a workload of the suite, with its data and loss)
+//      node bench/profile-step.mjs --workload 4 --backend blas --infer   (the suite's inference: model.predict, eval mode)
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@mlp-blocks/backends/node';
@@ -15,7 +16,7 @@ import { makeBatch, workload } from './workloads.mjs';
 const { values } = parseArgs({ options: {
   model: { type: 'string', default: 'hourglass-fixed' }, backend: { type: 'string', default: 'wasm' },
   threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '5' }, batch: { type: 'string', default: '128' },
-  workload: { type: 'string' },
+  workload: { type: 'string' }, infer: { type: 'boolean', default: false },
 } });
 await useBackend(values.backend, { threads: Number(values.threads) });
 const batch = Number(values.batch);
@@ -28,14 +29,17 @@ const loss = w?.loss === 'softmaxCrossEntropy' ? softmaxCrossEntropy : mse;
 const opt = new AdamW({ learningRate: 1e-4 });
 const vars = net.trainableWeights.map((w) => w.read());
 let step = 0;
-for (let i = 0; i < 3; i++) await trainStep(net, vars, opt, loss, x, target, 0, step++);
+// The suite's inference (bench/run-one.mjs): one model.predict of the batch, read back.
+const predict = async () => { const out = net.predict(x, { batchSize: x.shape[0] }); await out.data(); out.dispose(); };
+const once = values.infer ? predict : () => trainStep(net, vars, opt, loss, x, target, 0, step++);
+for (let i = 0; i < 3; i++) await once();
 const steps = Number(values.steps);
 const byKernel = new Map();
 let wall = 0;
 let kernels = 0;
 for (let i = 0; i < steps; i++) {
   const t0 = performance.now();
-  const info = await tf.profile(async () => { await trainStep(net, vars, opt, loss, x, target, 0, step++); });
+  const info = await tf.profile(async () => { await once(); });
   wall += performance.now() - t0;
   for (const k of info.kernels) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
@@ -47,7 +51,7 @@ for (let i = 0; i < steps; i++) {
 }
 const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms);
 const total = rows.reduce((s, [, e]) => s + e.ms, 0);
-console.log(`${values.model} on ${tf.getBackend()} (${values.threads} thread(s)), batch ${batch}: ${(wall / steps).toFixed(1)} ms/step wall (profiled), kernels ${(total / steps).toFixed(1)} ms/step, ${kernels / steps} kernels/step`);
+console.log(`${w ? `workload ${w.id} (${w.name})` : values.model}${values.infer ? ' inference' : ''} on ${tf.getBackend()} (${values.threads} thread(s)), batch ${batch}: ${(wall / steps).toFixed(1)} ms/step wall (profiled), kernels ${(total / steps).toFixed(1)} ms/step, ${kernels / steps} kernels/step`);
 const byName = new Map();
 for (const [key, e] of rows) { const n = key.split(' ')[0]; byName.set(n, (byName.get(n) ?? 0) + e.ms); }
 console.log('by kernel name:');

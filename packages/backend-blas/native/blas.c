@@ -453,6 +453,216 @@ static napi_value gelu_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Layer norm over the last axis (core's LAYER_NORM_KERNEL / LAYER_NORM_GRAD_KERNEL), forward and gradient, each
+ * computing exactly the float32 operations of core's tensor formula in its order, so the results are
+ * bit-identical to it on stock wasm (whose Mean sums a row in order and divides by the count, and whose Rsqrt is
+ * 1 / sqrt). A row's sums stay sequential; LN_ROWS rows are summed side by side so the adds of different rows
+ * overlap instead of waiting on each other. Rows are split over the pool; the gradient's dγ and dβ (sums over
+ * rows, in row order) are a second pass, on the calling thread.
+ */
+#define LN_ROWS 8
+
+struct ln_ctx {
+  const float *x, *gamma, *beta, *dy, *mean_in, *rstd_in;
+  float *y, *mean, *rstd, *dx, *dgamma, *dbeta;
+  size_t rows, c;
+  float epsilon;
+};
+
+/* Row sums of `nr` rows (a compile-time LN_ROWS in the common case, so the inner loop unrolls into independent
+   adds), each in column order. */
+static inline void ln_stats(const float *x, size_t c, size_t nr, float count, float epsilon, float *mu, float *rs) {
+  float s[LN_ROWS] = {0}, v[LN_ROWS] = {0};
+  if (nr == LN_ROWS) {
+    for (size_t j = 0; j < c; j++)
+      for (size_t q = 0; q < LN_ROWS; q++) s[q] += x[q * c + j];
+    for (size_t q = 0; q < LN_ROWS; q++) mu[q] = s[q] / count;
+    for (size_t j = 0; j < c; j++)
+      for (size_t q = 0; q < LN_ROWS; q++) {
+        const float d = x[q * c + j] - mu[q];
+        v[q] += d * d;
+      }
+  } else {
+    for (size_t q = 0; q < nr; q++) {
+      const float *xr = x + q * c;
+      for (size_t j = 0; j < c; j++) s[q] += xr[j];
+      mu[q] = s[q] / count;
+      for (size_t j = 0; j < c; j++) {
+        const float d = xr[j] - mu[q];
+        v[q] += d * d;
+      }
+    }
+  }
+  for (size_t q = 0; q < nr; q++) rs[q] = 1.0f / sqrtf(v[q] / count + epsilon);
+}
+
+VECTOR_CLONES static void ln_forward_range(void *ctx, size_t begin, size_t end) {
+  const struct ln_ctx *k = ctx;
+  const size_t c = k->c;
+  const float count = (float)c;
+  for (size_t r0 = begin; r0 < end; r0 += LN_ROWS) {
+    const size_t nr = end - r0 < LN_ROWS ? end - r0 : LN_ROWS;
+    const float *x = k->x + r0 * c;
+    float mu[LN_ROWS], rs[LN_ROWS];
+    ln_stats(x, c, nr, count, k->epsilon, mu, rs);
+    for (size_t q = 0; q < nr; q++) {
+      k->mean[r0 + q] = mu[q];
+      k->rstd[r0 + q] = rs[q];
+      const float *restrict xr = x + q * c;
+      float *restrict yr = k->y + (r0 + q) * c;
+      const float *restrict gamma = k->gamma, *restrict beta = k->beta;
+      const float m = mu[q], r = rs[q];
+      if (gamma != NULL && beta != NULL) {
+        for (size_t j = 0; j < c; j++) yr[j] = ((xr[j] - m) * r) * gamma[j] + beta[j];
+      } else if (gamma != NULL) {
+        for (size_t j = 0; j < c; j++) yr[j] = ((xr[j] - m) * r) * gamma[j];
+      } else if (beta != NULL) {
+        for (size_t j = 0; j < c; j++) yr[j] = ((xr[j] - m) * r) + beta[j];
+      } else {
+        for (size_t j = 0; j < c; j++) yr[j] = (xr[j] - m) * r;
+      }
+    }
+  }
+}
+
+/* The two row sums of the gradient, Σĝ and Σĝx̂, for `nr` rows (unrolled as ln_stats). */
+static inline void ln_grad_sums(const float *x, const float *dy, const float *gamma, size_t c, size_t nr, const float *mu,
+                                const float *rs, float *s1, float *s2) {
+  if (nr == LN_ROWS) {
+    for (size_t j = 0; j < c; j++)
+      for (size_t q = 0; q < LN_ROWS; q++) {
+        const float xs = (x[q * c + j] - mu[q]) * rs[q];
+        const float gh = gamma != NULL ? dy[q * c + j] * gamma[j] : dy[q * c + j];
+        s1[q] += gh;
+        s2[q] += gh * xs;
+      }
+  } else {
+    for (size_t q = 0; q < nr; q++)
+      for (size_t j = 0; j < c; j++) {
+        const float xs = (x[q * c + j] - mu[q]) * rs[q];
+        const float gh = gamma != NULL ? dy[q * c + j] * gamma[j] : dy[q * c + j];
+        s1[q] += gh;
+        s2[q] += gh * xs;
+      }
+  }
+}
+
+VECTOR_CLONES static void ln_grad_rows_range(void *ctx, size_t begin, size_t end) {
+  const struct ln_ctx *k = ctx;
+  const size_t c = k->c;
+  const float count = (float)c;
+  const float *restrict gamma = k->gamma;
+  for (size_t r0 = begin; r0 < end; r0 += LN_ROWS) {
+    const size_t nr = end - r0 < LN_ROWS ? end - r0 : LN_ROWS;
+    const float *x = k->x + r0 * c, *dy = k->dy + r0 * c;
+    float s1[LN_ROWS] = {0}, s2[LN_ROWS] = {0}, mu[LN_ROWS], rs[LN_ROWS];
+    for (size_t q = 0; q < nr; q++) {
+      mu[q] = k->mean_in[r0 + q];
+      rs[q] = k->rstd_in[r0 + q];
+    }
+    ln_grad_sums(x, dy, gamma, c, nr, mu, rs, s1, s2);
+    for (size_t q = 0; q < nr; q++) {
+      const float m1 = s1[q] / count, m2 = s2[q] / count, m = mu[q], r = rs[q];
+      const float *restrict xr = x + q * c, *restrict gr = dy + q * c;
+      float *restrict dxr = k->dx + (r0 + q) * c;
+      if (gamma != NULL) {
+        for (size_t j = 0; j < c; j++) dxr[j] = ((gr[j] * gamma[j] - m1) - ((xr[j] - m) * r) * m2) * r;
+      } else {
+        for (size_t j = 0; j < c; j++) dxr[j] = ((gr[j] - m1) - ((xr[j] - m) * r) * m2) * r;
+      }
+    }
+  }
+}
+
+/* dγ[j] = Σ_r dy·x̂ and dβ[j] = Σ_r dy over rows in order, for the columns [begin, end). */
+VECTOR_CLONES static void ln_grad_cols_range(void *ctx, size_t begin, size_t end) {
+  const struct ln_ctx *k = ctx;
+  const size_t c = k->c;
+  if (k->dgamma != NULL)
+    for (size_t j = begin; j < end; j++) k->dgamma[j] = 0.0f;
+  if (k->dbeta != NULL)
+    for (size_t j = begin; j < end; j++) k->dbeta[j] = 0.0f;
+  for (size_t r = 0; r < k->rows; r++) {
+    const float *xr = k->x + r * c, *gr = k->dy + r * c;
+    const float m = k->mean_in[r], rs = k->rstd_in[r];
+    if (k->dgamma != NULL)
+      for (size_t j = begin; j < end; j++) k->dgamma[j] += gr[j] * ((xr[j] - m) * rs);
+    if (k->dbeta != NULL)
+      for (size_t j = begin; j < end; j++) k->dbeta[j] += gr[j];
+  }
+}
+
+/* Rows per thread below which a layer norm is not split (about GRAIN_ELEMENTWISE values). */
+static size_t ln_grain(size_t c) {
+  const size_t g = GRAIN_ELEMENTWISE / (c == 0 ? 1 : c);
+  return g < 1 ? 1 : g;
+}
+
+/* Reads an optional Float32Array argument of `expected` values (null/undefined: absent). */
+static bool optional_view(napi_env env, napi_value value, float **data, size_t expected) {
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok) return false;
+  if (type == napi_null || type == napi_undefined) {
+    *data = NULL;
+    return true;
+  }
+  size_t len;
+  return float_view(env, value, data, &len) && len == expected;
+}
+
+/* layerNorm(x, gamma|null, beta|null, y, mean, rstd, rows, c, epsilon) */
+static napi_value layer_norm(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 9) THROW(env, "layerNorm: expected 9 arguments, received %zu", argc);
+  long long rows, c;
+  double eps;
+  if (!get_int(env, argv[6], &rows) || !get_int(env, argv[7], &c) || !get_double(env, argv[8], &eps) || rows < 0 || c < 1)
+    THROW(env, "layerNorm: rows must be a count, c a positive count and epsilon a number");
+  float *x, *y, *mean, *rstd, *gamma, *beta;
+  size_t x_len, y_len, mean_len, rstd_len;
+  if (!float_view(env, argv[0], &x, &x_len) || !float_view(env, argv[3], &y, &y_len) ||
+      !float_view(env, argv[4], &mean, &mean_len) || !float_view(env, argv[5], &rstd, &rstd_len))
+    THROW(env, "layerNorm: x, y, mean and rstd must be Float32Arrays");
+  if ((long long)x_len != rows * c || (long long)y_len != rows * c || (long long)mean_len != rows || (long long)rstd_len != rows)
+    THROW(env, "layerNorm: x, y, mean and rstd have %zu, %zu, %zu and %zu values for %lld rows of %lld", x_len, y_len, mean_len, rstd_len, rows, c);
+  if (!optional_view(env, argv[1], &gamma, (size_t)c) || !optional_view(env, argv[2], &beta, (size_t)c))
+    THROW(env, "layerNorm: gamma and beta must be null or Float32Arrays of %lld values", c);
+  struct ln_ctx k = {x, gamma, beta, NULL, NULL, NULL, y, mean, rstd, NULL, NULL, NULL, (size_t)rows, (size_t)c, (float)eps};
+  parallel_for(ln_forward_range, &k, (size_t)rows, ln_grain((size_t)c));
+  return NULL;
+}
+
+/* layerNormGrad(x, mean, rstd, dy, gamma|null, dx, dgamma|null, dbeta|null, rows, c) */
+static napi_value layer_norm_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 10) THROW(env, "layerNormGrad: expected 10 arguments, received %zu", argc);
+  long long rows, c;
+  if (!get_int(env, argv[8], &rows) || !get_int(env, argv[9], &c) || rows < 0 || c < 1)
+    THROW(env, "layerNormGrad: rows must be a count and c a positive count");
+  float *x, *mean, *rstd, *dy, *dx, *gamma, *dgamma, *dbeta;
+  size_t x_len, mean_len, rstd_len, dy_len, dx_len;
+  if (!float_view(env, argv[0], &x, &x_len) || !float_view(env, argv[1], &mean, &mean_len) ||
+      !float_view(env, argv[2], &rstd, &rstd_len) || !float_view(env, argv[3], &dy, &dy_len) || !float_view(env, argv[5], &dx, &dx_len))
+    THROW(env, "layerNormGrad: x, mean, rstd, dy and dx must be Float32Arrays");
+  const long long n = rows * c;
+  if ((long long)x_len != n || (long long)dy_len != n || (long long)dx_len != n || (long long)mean_len != rows || (long long)rstd_len != rows)
+    THROW(env, "layerNormGrad: x, dy and dx need %lld values and mean and rstd %lld (received %zu, %zu, %zu, %zu, %zu)", n, rows, x_len, dy_len, dx_len, mean_len, rstd_len);
+  if (!optional_view(env, argv[4], &gamma, (size_t)c) || !optional_view(env, argv[6], &dgamma, (size_t)c) ||
+      !optional_view(env, argv[7], &dbeta, (size_t)c))
+    THROW(env, "layerNormGrad: gamma, dgamma and dbeta must be null or Float32Arrays of %lld values", c);
+  struct ln_ctx k = {x, gamma, NULL, dy, mean, rstd, NULL, NULL, NULL, dx, dgamma, dbeta, (size_t)rows, (size_t)c, 0.0f};
+  parallel_for(ln_grad_rows_range, &k, (size_t)rows, ln_grain((size_t)c));
+  /* Inline: split over columns, each thread walks every row for a narrow slice (measured slower than one
+     thread on 6272 rows of 384). */
+  if (dgamma != NULL || dbeta != NULL) ln_grad_cols_range(&k, 0, (size_t)c);
+  return NULL;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -486,6 +696,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"reduceRows", NULL, reduce_rows, NULL, NULL, NULL, napi_default, NULL},
       {"gelu", NULL, gelu, NULL, NULL, NULL, napi_default, NULL},
       {"geluGrad", NULL, gelu_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"layerNorm", NULL, layer_norm, NULL, NULL, NULL, napi_default, NULL},
+      {"layerNormGrad", NULL, layer_norm_grad, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"describe", NULL, describe, NULL, NULL, NULL, napi_default, NULL},
   };

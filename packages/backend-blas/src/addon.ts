@@ -35,6 +35,29 @@ export interface BlasAddon {
   reduceRows(x: Float32Array, out: Float32Array, rows: number, cols: number, mean: boolean): void;
   gelu(x: Float32Array, out: Float32Array): void;
   geluGrad(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  layerNorm(
+    x: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    y: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    rows: number,
+    c: number,
+    epsilon: number,
+  ): void;
+  layerNormGrad(
+    x: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    dy: Float32Array,
+    gamma: Float32Array | null,
+    dx: Float32Array,
+    dgamma: Float32Array | null,
+    dbeta: Float32Array | null,
+    rows: number,
+    c: number,
+  ): void;
   setThreads(threads: number): void;
   describe(): { config: string; core: string; threads: number };
 }

@@ -7,7 +7,7 @@
 //   The factory reads WASM_HAS_MULTITHREAD_SUPPORT synchronously when called; `blas` always takes the
 //   single-threaded build (its products have OpenBLAS's threads), even in a process whose `wasm` runs threaded.
 // - Every stock wasm kernel is registered again under backendName `blas`, with the addon's BatchMatMul,
-//   _FusedMatMul, Sum, Mean and Identity in place of the stock ones, plus core's AdamW and GELU kernels. The stock
+//   _FusedMatMul, Sum, Mean and Identity in place of the stock ones, plus core's AdamW, GELU and layer-norm kernels. The stock
 //   kernels bind their wasm entry points in module-level variables from their `setupFunc`; tfjs runs every
 //   registered kernel's setupFunc on each `tf.setBackend` (Engine.setupRegisteredKernels), so those bindings
 //   follow whichever of `wasm` and `blas` is active.
@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { setTransposeFreeProducts } from '@mlp-blocks/core';
 import { loadAddon } from './addon.js';
-import { adamwKernel, blasKernels, geluKernels } from './kernels.js';
+import { adamwKernel, blasKernels, geluKernels, layerNormKernels } from './kernels.js';
 
 /** The tfjs backend name this package registers. */
 export const BLAS_BACKEND = 'blas';
@@ -34,7 +34,12 @@ function registerKernels(): void {
     if (config === undefined) throw new Error(`@mlp-blocks/backend-blas: the wasm backend's ${name} kernel is not registered`);
     stock[name] = config;
   }
-  const own = [...blasKernels(loadAddon, stock, BLAS_BACKEND), adamwKernel(loadAddon, BLAS_BACKEND), ...geluKernels(loadAddon, BLAS_BACKEND)];
+  const own = [
+    ...blasKernels(loadAddon, stock, BLAS_BACKEND),
+    adamwKernel(loadAddon, BLAS_BACKEND),
+    ...geluKernels(loadAddon, BLAS_BACKEND),
+    ...layerNormKernels(loadAddon, BLAS_BACKEND),
+  ];
   for (const config of own) if (tf.getKernel(config.kernelName, BLAS_BACKEND) === undefined) tf.registerKernel(config);
   for (const config of tf.getKernelsForBackend('wasm')) {
     if (tf.getKernel(config.kernelName, BLAS_BACKEND) === undefined) tf.registerKernel({ ...config, backendName: BLAS_BACKEND });

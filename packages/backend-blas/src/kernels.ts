@@ -5,7 +5,16 @@
 // never fails on a machine where it was not built: starting the backend reports that instead.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { FUSED_ADAMW_KERNEL, type FusedAdamWAttrs, GELU_GRAD_KERNEL, GELU_KERNEL } from '@mlp-blocks/core';
+import {
+  FUSED_ADAMW_KERNEL,
+  type FusedAdamWAttrs,
+  GELU_GRAD_KERNEL,
+  GELU_KERNEL,
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+  type LayerNormAttrs,
+  type LayerNormGradAttrs,
+} from '@mlp-blocks/core';
 import type { BlasAddon } from './addon.js';
 
 type Inputs = Record<string, tf.TensorInfo | undefined>;
@@ -174,6 +183,58 @@ export function geluKernels(addon: AddonSource, backendName: string): tf.KernelC
   return [
     { kernelName: GELU_KERNEL, backendName, kernelFunc: forward as unknown as tf.KernelFunc },
     { kernelName: GELU_GRAD_KERNEL, backendName, kernelFunc: gradient as unknown as tf.KernelFunc },
+  ];
+}
+
+/**
+ * Core's layer-norm kernels (last axis) in C, forward and gradient, bit-identical to core's tensor formula on
+ * stock wasm: one pass-pair each instead of about ten wasm kernels, split over the loop threads.
+ */
+export function layerNormKernels(addon: AddonSource, backendName: string): tf.KernelConfig[] {
+  const check = (name: string, inputs: Record<string, tf.TensorInfo | undefined>, shapes: Record<string, number[]>) => {
+    for (const [key, shape] of Object.entries(shapes)) {
+      const t = inputs[key];
+      if (t == null) throw new Error(`${name}: input ${key} is missing`);
+      if (t.dtype !== 'float32') throw new Error(`${name}: input ${key} must be float32, received ${t.dtype}`);
+      if (!tf.util.arraysEqual(t.shape, shape)) throw new Error(`${name}: input ${key} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
+    }
+  };
+  const sizes = (x: tf.TensorInfo | undefined, name: string) => {
+    if (x == null || x.shape.length < 1 || x.shape[x.shape.length - 1]! < 1) throw new Error(`${name}: x must have a last axis of at least one value`);
+    const c = x.shape[x.shape.length - 1]!;
+    return { c, rows: tf.util.sizeFromShape(x.shape) / c, statShape: [...x.shape.slice(0, -1), 1] };
+  };
+  const forward = (args: KernelArgs): tf.TensorInfo[] => {
+    const { x, gamma, beta } = args.inputs;
+    const { c, rows, statShape } = sizes(x, LAYER_NORM_KERNEL);
+    check(LAYER_NORM_KERNEL, args.inputs, { x: x!.shape, ...(gamma ? { gamma: [c] } : {}), ...(beta ? { beta: [c] } : {}) });
+    const { epsilon } = args.attrs as unknown as LayerNormAttrs;
+    const backend = args.backend;
+    onThisBackend(backend, x, gamma, beta);
+    const y = backend.makeOutput(x!.shape, 'float32');
+    const mean = backend.makeOutput(statShape, 'float32');
+    const rstd = backend.makeOutput(statShape, 'float32');
+    const view = (t: tf.TensorInfo) => heapView(backend, t);
+    addon().layerNorm(view(x!), gamma ? view(gamma) : null, beta ? view(beta) : null, view(y), view(mean), view(rstd), rows, c, epsilon);
+    return [y, mean, rstd];
+  };
+  const gradient = (args: KernelArgs): tf.TensorInfo[] => {
+    const { x, mean, rstd, dy, gamma } = args.inputs;
+    const { c, rows, statShape } = sizes(x, LAYER_NORM_GRAD_KERNEL);
+    check(LAYER_NORM_GRAD_KERNEL, args.inputs, { x: x!.shape, mean: statShape, rstd: statShape, dy: x!.shape, ...(gamma ? { gamma: [c] } : {}) });
+    const { hasBeta } = args.attrs as unknown as LayerNormGradAttrs;
+    const backend = args.backend;
+    onThisBackend(backend, x, mean, rstd, dy, gamma);
+    const dx = backend.makeOutput(x!.shape, 'float32');
+    const dgamma = gamma ? backend.makeOutput([c], 'float32') : null;
+    const dbeta = hasBeta ? backend.makeOutput([c], 'float32') : null;
+    const view = (t: tf.TensorInfo) => heapView(backend, t);
+    addon().layerNormGrad(view(x!), view(mean!), view(rstd!), view(dy!), gamma ? view(gamma) : null, view(dx), dgamma ? view(dgamma) : null, dbeta ? view(dbeta) : null, rows, c);
+    return [dx, ...(dgamma ? [dgamma] : []), ...(dbeta ? [dbeta] : [])];
+  };
+  return [
+    { kernelName: LAYER_NORM_KERNEL, backendName, kernelFunc: forward as unknown as tf.KernelFunc },
+    { kernelName: LAYER_NORM_GRAD_KERNEL, backendName, kernelFunc: gradient as unknown as tf.KernelFunc },
   ];
 }
 

@@ -4,7 +4,17 @@
 // to the tensor formula), fall-backs, errors and tensor bookkeeping.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { FUSED_ADAMW_KERNEL, GELU_GRAD_KERNEL, GELU_KERNEL, gelu, geluAutodiff, productsTransposeFree } from '@mlp-blocks/core';
+import {
+  FUSED_ADAMW_KERNEL,
+  GELU_GRAD_KERNEL,
+  GELU_KERNEL,
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+  gelu,
+  geluAutodiff,
+  normalize,
+  productsTransposeFree,
+} from '@mlp-blocks/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADDON_PATH, BlasUnavailableError, configureBlas } from '../src/index.js';
 import { loadAddon } from '../src/addon.js';
@@ -318,10 +328,81 @@ describe('the GELU kernels', () => {
   });
 });
 
+describe('the layer-norm kernels', () => {
+  /** y and the gradients of Σ y·w with respect to x, γ and β (those given), as Float32Arrays. */
+  function layerNormAndGrads(shape: number[], withGamma: boolean, withBeta: boolean, epsilon: number): Float32Array[] {
+    return tf.tidy(() => {
+      const c = shape[shape.length - 1]!;
+      const x = tf.randomNormal(shape, 0.3, 2, 'float32', 1);
+      const gamma = withGamma ? tf.randomNormal([c], 1, 0.5, 'float32', 2) : null;
+      const beta = withBeta ? tf.randomNormal([c], 0, 0.5, 'float32', 3) : null;
+      const w = tf.randomNormal(shape, 0, 1, 'float32', 4);
+      const ln = (t: tf.Tensor, g: tf.Tensor | null, b: tf.Tensor | null) => normalize(t, [t.rank - 1], epsilon, { gamma: g, beta: b });
+      const args = [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
+      const grads = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(ln(a[0]!, withGamma ? a[1]! : null, withBeta ? a[withGamma ? 2 : 1]! : null), w)))(args);
+      return [ln(x, gamma, beta), ...grads].map((t) => t.dataSync() as Float32Array);
+    });
+  }
+  const cases: Array<[number[], boolean, boolean, number]> = [
+    [[37, 130], true, true, 1e-5],
+    [[3, 49, 384], true, false, 1e-6], // gMLP-like; 147 rows: 18 blocks of 8 and 3 left over
+    [[5, 7], false, true, 1e-5],
+    [[2, 100, 33], false, false, 1e-3],
+    [[1], true, true, 1e-5], // one value: y = β, dx = 0
+  ];
+  for (const [shape, withGamma, withBeta, epsilon] of cases) {
+    it(`[${shape.join(', ')}] γ ${withGamma} β ${withBeta}: forward and gradients bit-identical to core's formula on stock wasm`, async () => {
+      await onWasm();
+      const stock = layerNormAndGrads(shape, withGamma, withBeta, epsilon);
+      await onBlas();
+      const blas = layerNormAndGrads(shape, withGamma, withBeta, epsilon);
+      expect(blas.length).toBe(stock.length);
+      stock.forEach((s, i) => expect(Buffer.from(blas[i]!.buffer).equals(Buffer.from(s.buffer)), `output ${i}`).toBe(true));
+    });
+  }
+
+  it("core's normalize runs them on blas for the last axis only, leaving no tensor behind; wasm keeps the formula", async () => {
+    await onBlas();
+    const x = tf.randomNormal([16, 24], 0, 1, 'float32', 5);
+    const gamma = tf.ones([24]);
+    const step = () => tf.tidy(() => tf.grads((t: tf.Tensor, g: tf.Tensor) => tf.sum(tf.square(normalize(t, [1], 1e-5, { gamma: g }))))([x, gamma]));
+    const info = await tf.profile(step);
+    expect(info.kernelNames).toEqual(expect.arrayContaining([LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL]));
+    expect(info.kernelNames).not.toContain('Rsqrt');
+    tf.dispose(info.result as tf.Tensor[]);
+    tf.dispose(step()); // warm
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) tf.dispose(step());
+    expect(tf.memory().numTensors).toBe(before);
+    // A batch norm (leading axes) keeps the formula.
+    const batch = await tf.profile(() => normalize(x, [0], 1e-5));
+    expect(batch.kernelNames).not.toContain(LAYER_NORM_KERNEL);
+    tf.dispose(batch.result as tf.Tensor);
+    await onWasm();
+    const stock = await tf.profile(() => normalize(x, [1], 1e-5));
+    expect(stock.kernelNames).not.toContain(LAYER_NORM_KERNEL);
+    expect(stock.kernelNames).toContain('Rsqrt');
+    tf.dispose([stock.result as tf.Tensor, x, gamma]);
+  });
+
+  it('rejects mismatched inputs, naming them', async () => {
+    await onBlas();
+    const x = tf.zeros([4, 3]);
+    expect(() => tf.engine().runKernel(LAYER_NORM_KERNEL, { x, gamma: tf.ones([4]) }, { epsilon: 1e-5 })).toThrow(
+      /MlpBlocksLayerNorm: input gamma has shape \[4\], expected \[3\]/,
+    );
+    expect(() => tf.engine().runKernel(LAYER_NORM_KERNEL, { x: tf.zeros([2], 'int32') }, { epsilon: 1e-5 })).toThrow(/input x must be float32, received int32/);
+    expect(() =>
+      tf.engine().runKernel(LAYER_NORM_GRAD_KERNEL, { x, mean: tf.zeros([4, 1]), rstd: tf.zeros([4, 1]), dy: tf.zeros([4, 2]) }, { hasBeta: false }),
+    ).toThrow(/MlpBlocksLayerNormGrad: input dy has shape \[4, 2\], expected \[4, 3\]/);
+    x.dispose();
+  });
+});
+
 describe('switching and errors', () => {
   it('blas has every wasm kernel, its own in place of five; wasm keeps the stock ones; transposes are free only on blas', async () => {
     const names = (backend: string) => tf.getKernelsForBackend(backend).map((k) => k.kernelName).sort();
-    expect(names('blas')).toEqual([...names('wasm'), FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL].sort());
+    expect(names('blas')).toEqual([...names('wasm'), FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL].sort());
     for (const name of [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity]) {
       expect(tf.getKernel(name, 'blas')!.kernelFunc, name).not.toBe(tf.getKernel(name, 'wasm')!.kernelFunc);
     }
@@ -345,7 +426,7 @@ describe('switching and errors', () => {
     expect(() => configureBlas({ threads: 1.5 })).toThrow(/received 1\.5/);
   });
 
-  it('the thread pool splits AdamW, GELU and leading-axis sums without changing a bit (1 vs 2 vs 3 threads)', () => {
+  it('the thread pool splits AdamW, GELU, leading-axis sums and layer norm without changing a bit (1 vs 2 vs 3 threads)', () => {
     const addon = loadAddon();
     const n = 300_007; // above the split threshold, not a multiple of the 16-element part alignment
     const rand = (seed: number, scale = 1) => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 12.9898 + seed) * 43758.5453 % 1) * scale);
@@ -368,7 +449,14 @@ describe('switching and errors', () => {
       addon.reduceRows(big, sum, rows, 1100, false);
       const mean = new Float32Array(1100);
       addon.reduceRows(big, mean, rows, 1100, true);
-      return [...outs, gelu, geluGrad, sum, mean].map((a) => Buffer.from(a.buffer));
+      // Layer norm over 1024 rows of 1100 (above the split size), with γ and β, forward and gradient.
+      const gamma = big.subarray(0, 1100).map((v) => 1 + v / 10);
+      const beta = big.subarray(1100, 2200);
+      const ln = [new Float32Array(rows * 1100), new Float32Array(rows), new Float32Array(rows)];
+      addon.layerNorm(big, gamma, beta, ln[0]!, ln[1]!, ln[2]!, rows, 1100, 1e-5);
+      const lnGrad = [new Float32Array(rows * 1100), new Float32Array(1100), new Float32Array(1100)];
+      addon.layerNormGrad(big, ln[1]!, ln[2]!, big.map((v) => v * 0.5 - 0.1), gamma, lnGrad[0]!, lnGrad[1]!, lnGrad[2]!, rows, 1100);
+      return [...outs, gelu, geluGrad, sum, mean, ...ln, ...lnGrad].map((a) => Buffer.from(a.buffer));
     };
     const one = runAll(1);
     for (const threads of [2, 3]) {
@@ -404,5 +492,8 @@ describe('switching and errors', () => {
     expect(() => addon.gemm([1] as never, f(6), f(4), 1, 2, 2, 3, false, false, false, false, null, false)).toThrow(/argument a must be a Float32Array/);
     expect(() => addon.adamw(f(3), f(3), f(2), f(3), f(3), f(3), f(3), [])).toThrow(/adamw: m has 2 values but param has 3/);
     expect(() => addon.reduceRows(f(5), f(3), 2, 3, true)).toThrow(/reduceRows: 5 values cannot be 2 rows of 3/);
+    expect(() => addon.layerNorm(f(6), f(3), null, f(6), f(2), f(1), 2, 3, 1e-5)).toThrow(/layerNorm: x, y, mean and rstd have 6, 6, 2 and 1 values for 2 rows of 3/);
+    expect(() => addon.layerNorm(f(6), f(2), null, f(6), f(2), f(2), 2, 3, 1e-5)).toThrow(/layerNorm: gamma and beta must be null or Float32Arrays of 3 values/);
+    expect(() => addon.layerNormGrad(f(6), f(2), f(2), f(5), null, f(6), null, null, 2, 3)).toThrow(/layerNormGrad: x, dy and dx need 6 values/);
   });
 });

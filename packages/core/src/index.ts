@@ -72,6 +72,7 @@ export {
   setTransposeFreeProducts,
   type FusedAdamWAttrs,
 } from './ops/kernels.js';
+export { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, type LayerNormAttrs, type LayerNormGradAttrs } from './ops/layer-norm-kernel.js';
 export { normalize, normalizeAutodiff, type MomentsCallback, type NormalizeOptions } from './ops/normalize.js';
 export { oneShape, oneTensor, lastDim, formatShape, tokenShape } from './shapes.js';
 export { Dense, DENSE_OPTIONS, type DenseArgs, type DenseOptions } from './layers/dense.js';
