@@ -173,9 +173,37 @@ static bool get_bool(napi_env env, napi_value value, bool *out) {
   return napi_get_value_bool(env, value, out) == napi_ok;
 }
 
+/* The product's epilogue over rows [begin, end): + bias (after the product, so the sum is the one a separate Add
+   kernel computes), then max(0, ·). */
+struct epilogue_ctx {
+  float *out;
+  const float *bias;
+  size_t n;
+  bool relu;
+};
+
+static void epilogue_range(void *ctx, size_t begin, size_t end) {
+  const struct epilogue_ctx *c = ctx;
+  const size_t n = c->n;
+  for (size_t r = begin; r < end; r++) {
+    float *restrict row = c->out + r * n;
+    const float *restrict bias = c->bias;
+    if (bias != NULL)
+      for (size_t j = 0; j < n; j++) row[j] = row[j] + bias[j];
+    if (c->relu)
+      for (size_t j = 0; j < n; j++) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+  }
+}
+
+/* Rows per thread below which the epilogue is not split. */
+static size_t gemm_grain(size_t n) {
+  const size_t g = 2 * GRAIN_ELEMENTWISE / (n == 0 ? 1 : n);
+  return g < 1 ? 1 : g;
+}
+
 /*
  * gemm(a, b, out, batch, m, n, k, transposeA, transposeB, aBatched, bBatched, bias, relu)
- * For each i < batch: out[i] = op(a[i or 0]) · op(b[i or 0]) (+ bias broadcast over rows) (then max(0, ·)),
+ * For each i < batch: out[i] = op(a[i or 0]) · op(b[i or 0]) (then + bias broadcast over rows) (then max(0, ·)),
  * with op(a) of shape [m, k], op(b) of shape [k, n], row-major. bias is a Float32Array of length n or null.
  */
 static napi_value gemm(napi_env env, napi_callback_info info) {
@@ -216,19 +244,16 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
     const float *ai = a + (a_batched ? i * a_size : 0);
     const float *bi = b + (b_batched ? i * b_size : 0);
     float *oi = out + i * out_size;
-    float beta = 0.0f;
-    if (bias != NULL) {
-      for (long long r = 0; r < m; r++) memcpy(oi + r * n, bias, (size_t)n * sizeof(float));
-      beta = 1.0f;
-    }
     if (k == 0) {
-      if (bias == NULL) memset(oi, 0, (size_t)out_size * sizeof(float));
+      memset(oi, 0, (size_t)out_size * sizeof(float));
     } else if (m > 0 && n > 0) {
       cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
-                  (int)k, 1.0f, ai, ta ? (int)m : (int)k, bi, tb ? (int)k : (int)n, beta, oi, (int)n);
+                  (int)k, 1.0f, ai, ta ? (int)m : (int)k, bi, tb ? (int)k : (int)n, 0.0f, oi, (int)n);
     }
-    if (relu)
-      for (long long j = 0; j < out_size; j++) oi[j] = oi[j] > 0.0f ? oi[j] : 0.0f;
+  }
+  if (bias != NULL || relu) {
+    struct epilogue_ctx c = {out, bias, (size_t)n, relu};
+    parallel_for(epilogue_range, &c, (size_t)(batch * m), gemm_grain((size_t)n));
   }
   return NULL;
 }

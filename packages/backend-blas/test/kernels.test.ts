@@ -10,6 +10,7 @@ import {
   GELU_KERNEL,
   LAYER_NORM_GRAD_KERNEL,
   LAYER_NORM_KERNEL,
+  dense,
   gelu,
   geluAutodiff,
   normalize,
@@ -129,6 +130,35 @@ describe('BLAS products', () => {
     const relu = (await both(() => tf.fused.matMul({ a, b: w, bias, activation: 'relu' }))).blas;
     expectClose(relu, ref.map((v, i) => Math.max(0, v + bv[i % 10]!)));
     tf.dispose([a, w, bias]);
+  });
+
+  it("the bias is added after the product, bit for bit as a separate Add; core's dense passes it to the product on blas", async () => {
+    await onBlas();
+    // 300 × 700 · 700 × 257: k past OpenBLAS's inner block, so a bias added before the product would round differently.
+    const x = tf.randomNormal([300, 700], 0, 1, 'float32', 11);
+    const w = tf.randomNormal([700, 257], 0, 0.05, 'float32', 12);
+    const bias = tf.randomNormal([257], 0, 1, 'float32', 13);
+    const bits = (t: tf.Tensor) => Buffer.from((t.dataSync() as Float32Array).buffer);
+    const separate = tf.tidy(() => tf.add(tf.matMul(x, w), bias));
+    const reluSeparate = tf.tidy(() => tf.relu(tf.add(tf.matMul(x, w), bias)));
+    const fused = tf.fused.matMul({ a: x, b: w, bias });
+    const reluFused = tf.fused.matMul({ a: x, b: w, bias, activation: 'relu' });
+    expect(bits(fused).equals(bits(separate))).toBe(true);
+    expect(bits(reluFused).equals(bits(reluSeparate))).toBe(true);
+    const info = await tf.profile(() => dense(x, w, bias));
+    expect(info.kernelNames).toContain(tf._FusedMatMul);
+    expect(info.kernelNames).not.toContain(tf.Add);
+    expect(bits(info.result as tf.Tensor).equals(bits(separate))).toBe(true);
+    // Its gradient: the bias gets the column sums of dy.
+    const [dx, dw, db] = tf.grads((a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(dense(a, k, b))))([x, w, bias]);
+    const [rx, rw, rb] = tf.grads((a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.add(tf.matMul(a, k), b))))([x, w, bias]);
+    expectClose(dx!.dataSync(), rx!.dataSync(), 1e-5);
+    expectClose(dw!.dataSync(), rw!.dataSync(), 1e-5);
+    expectClose(db!.dataSync(), rb!.dataSync(), 1e-5);
+    await onWasm();
+    const stock = await tf.profile(() => dense(x, w, bias));
+    expect(stock.kernelNames).toContain(tf.Add);
+    tf.dispose([x, w, bias, separate, reluSeparate, fused, reluFused, info.result as tf.Tensor, stock.result as tf.Tensor, dx!, dw!, db!, rx!, rw!, rb!]);
   });
 
   it('gradients of a product (transposed operands inside) match the stock kernels', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { product } from './kernels.js';
+import { product, productsTransposeFree } from './kernels.js';
 
 /*
  * y = x·W with a hand-written gradient whose products transpose explicitly where the backend is slow at
@@ -28,7 +28,11 @@ const matMulBiasExplicitGrad = tf.customGrad((...args: Array<tf.Tensor | tf.Grad
   const [x, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([x, w]);
   return {
-    value: tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
+    // A transpose-free backend (blas) adds the bias inside its product, after it, as the separate Add would:
+    // the same values without a second pass over the output and a kernel call.
+    value: productsTransposeFree()
+      ? tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b })
+      : tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b),
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.tidy(() => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const g = dy as tf.Tensor2D;

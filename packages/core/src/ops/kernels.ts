@@ -30,7 +30,8 @@ let transposeFreeBackend: string | null = null;
 /**
  * Declares that the tfjs backend `backendName` runs products with `transposeA`/`transposeB` set as fast as
  * plain ones (null: none does). The stock wasm backend does not (it routes them to a naive loop), so by
- * default gradients transpose explicitly first.
+ * default gradients transpose explicitly first. Such a backend must also add `_FusedMatMul`'s bias after the
+ * product, exactly as a separate Add would: `dense` then passes its bias to the product.
  */
 export function setTransposeFreeProducts(backendName: string | null): void {
   transposeFreeBackend = backendName;

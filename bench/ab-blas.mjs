@@ -1,0 +1,70 @@
+// A/B of the `blas` backend's fusions in one process: the same model and batch, configurations taking turns
+// in every round, so that a changing machine load falls on all of them alike. Configurations:
+//   new   — everything on (native layer norm, bias inside the product);
+//   noln  — layer norm on the tensor formula (core's LAYER_NORM kernels unregistered for blas);
+//   nobias — (inference only) dense's bias as a separate Add (setTransposeFreeProducts(null): the forward pass
+//            has no transposed products, so this switches only the bias);
+//   old   — both off (inference) / noln (training).
+// Run: node bench/ab-blas.mjs --workloads 1,2,3,4 --mode infer --rounds 5 --steps 5 [--configs new,old]
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@mlp-blocks/backends/node';
+import '@mlp-blocks/backend-blas';
+import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, setTransposeFreeProducts } from '@mlp-blocks/core';
+import { buildSeeded, median } from '@mlp-blocks/cli';
+import { AdamW, mse, softmaxCrossEntropy, trainStep } from '@mlp-blocks/train';
+import { BATCH, OPTIMIZER, makeBatch, workload } from './workloads.mjs';
+
+const { values } = parseArgs({ options: {
+  workloads: { type: 'string', default: '1,2,3,4' }, mode: { type: 'string', default: 'infer' },
+  rounds: { type: 'string', default: '5' }, steps: { type: 'string', default: '5' }, threads: { type: 'string', default: '2' },
+  configs: { type: 'string' },
+} });
+const mode = values.mode;
+if (mode !== 'infer' && mode !== 'train') throw new Error(`ab-blas: --mode must be infer or train, received ${mode}`);
+const configs = (values.configs ?? (mode === 'infer' ? 'new,noln,nobias,old' : 'new,old')).split(',');
+await useBackend('blas', { threads: Number(values.threads) });
+const lnKernels = [LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL].map((name) => tf.getKernel(name, 'blas'));
+
+function set(config) {
+  const ln = config === 'new' || config === 'nobias';
+  const bias = mode === 'infer' ? config === 'new' || config === 'noln' : true;
+  for (const k of lnKernels) {
+    const present = tf.getKernel(k.kernelName, 'blas') !== undefined;
+    if (ln && !present) tf.registerKernel(k);
+    if (!ln && present) tf.unregisterKernel(k.kernelName, 'blas');
+  }
+  setTransposeFreeProducts(bias ? 'blas' : null);
+}
+
+for (const id of values.workloads.split(',').map(Number)) {
+  const w = workload(id);
+  const model = buildSeeded(w.spec, 0);
+  const { x, y } = makeBatch(w);
+  const vars = model.trainableWeights.map((v) => v.read());
+  const optimizer = new AdamW(OPTIMIZER);
+  const loss = w.loss === 'mse' ? mse : softmaxCrossEntropy;
+  let step = 0;
+  const once = mode === 'infer'
+    ? async () => { const out = model.predict(x, { batchSize: BATCH }); await out.data(); out.dispose(); }
+    : async () => { await trainStep(model, vars, optimizer, loss, x, y, 0, step++); };
+  const rates = Object.fromEntries(configs.map((c) => [c, []]));
+  for (const c of configs) { set(c); for (let i = 0; i < 2; i++) await once(); }
+  const before = tf.memory().numTensors;
+  for (let r = 0; r < Number(values.rounds); r++) {
+    for (const c of r % 2 === 0 ? configs : [...configs].reverse()) {
+      set(c);
+      await once();
+      const t0 = performance.now();
+      for (let s = 0; s < Number(values.steps); s++) await once();
+      rates[c].push((Number(values.steps) * BATCH) / ((performance.now() - t0) / 1000));
+    }
+  }
+  set('new');
+  const line = configs.map((c) => `${c} ${Math.round(median(rates[c]))} [${rates[c].map(Math.round).join(' ')}]`).join(' | ');
+  console.log(`workload ${id} (${w.name}) ${mode} samples/s, medians of ${values.rounds} rounds: ${line}; numTensors ${before} → ${tf.memory().numTensors}`);
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+}
+tf.removeBackend('blas');
