@@ -4,6 +4,7 @@ import {
   type Shape, ShapeError, defineOptions, formatShape, oneShape, oneTensor, option, resolveInitializer,
 } from '@mlp-blocks/core';
 import { conv2dSame, convTranspose2x2, samePadding } from './image-ops.js';
+import { denseOfConcat } from './split-dense.js';
 
 /** Images [batch, height, width, channels] with known channels, or a ShapeError naming the owner. */
 export function imageShape(owner: string, inputShape: Shape | Shape[]): Shape {
@@ -60,6 +61,17 @@ export class Conv2d extends Block {
 
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => conv2dSame(oneTensor(this.blockName, inputs), this.kernel!.read(), this.bias?.read() ?? null, this.strides));
+  }
+
+  /** A 1 × 1 convolution of the channel concatenation of `parts`, without making it (see denseOfConcat). */
+  callParts(parts: tf.Tensor[]): tf.Tensor {
+    if (parts.length === 1) return this.call(parts[0]!, {});
+    const [kh, kw] = this.kernelSize;
+    if (kh !== 1 || kw !== 1 || this.strides !== 1) throw new Error(`${this.blockName}: callParts needs a 1 × 1 convolution with stride 1`);
+    return tf.tidy(() => {
+      const kernel = this.kernel!.read();
+      return denseOfConcat(tf.reshape(kernel, kernel.shape.slice(2)), this.bias?.read() ?? null, parts);
+    });
   }
 }
 

@@ -7,6 +7,8 @@ import { geluTanh } from './activation.js';
 import { Conv2d, ConvTranspose2x2, imageShape } from './conv.js';
 import { MLP_INIT, SpatialProjection } from './gating.js';
 import { MULTI_AXIS_OPTIONS } from './multi-axis-block.js';
+import { recompute, stackPair, unstackPair } from './recompute.js';
+import { denseOfConcat } from './split-dense.js';
 
 /** The options of {@link SpatialGatingWeights}. */
 export const SPATIAL_GATING_WEIGHTS_OPTIONS = defineOptions({
@@ -63,10 +65,10 @@ export class SpatialGatingWeights extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-      const h = geluTanh(this.callOwned(this.inProject!, this.callOwned(this.norm, x, kwargs), kwargs));
-      const [u, v] = tf.split(h, 2, -1) as [tf.Tensor, tf.Tensor];
-      const mixed = tf.concat([this.callOwned(this.grid, u, kwargs), this.callOwned(this.block, v, kwargs)], -1);
-      return dropout(this.callOwned(this.outProject!, mixed, kwargs), this.dropout, this.isTraining(kwargs));
+      const half = this.inProject!.units / 2;
+      const [u, v] = this.inProject!.callColumns(this.callOwned(this.norm, x, kwargs), [half, half]).map((t) => geluTanh(t)) as [tf.Tensor, tf.Tensor];
+      const y = denseOfConcat(this.outProject!.kernel!.read(), this.outProject!.bias?.read() ?? null, [this.callOwned(this.grid, u, kwargs), this.callOwned(this.block, v, kwargs)]);
+      return dropout(y, this.dropout, this.isTraining(kwargs));
     });
   }
 }
@@ -160,12 +162,27 @@ export class CrossGatingBlock extends Block {
     return this.returnY ? [out, [...out]] : out;
   }
 
-  /** Both gated streams [x_out, y_out] of inputs x and y. */
-  gate(x: tf.Tensor, y: tf.Tensor, kwargs: Kwargs): [tf.Tensor, tf.Tensor] {
+  /**
+   * Both gated streams [x_out, y_out] of inputs x and y; x may be given as parts of its channels (the UNet's
+   * resized skips), which the 1 × 1 input convolution takes apart instead of concatenated.
+   */
+  gate(x: tf.Tensor | tf.Tensor[], y: tf.Tensor, kwargs: Kwargs): [tf.Tensor, tf.Tensor] {
+    const xs = Array.isArray(x) ? x : [x];
+    // Training keeps only the inputs for the backward pass (see recompute); both outputs travel as one tensor.
+    if (!this.isTraining(kwargs) || this.dropout > 0) return this.gateBoth(xs, y, kwargs);
+    return tf.tidy(() => {
+      const n = xs.length;
+      const both = recompute((...a) => stackPair(...this.gateBoth(a.slice(0, n), a[n]!, kwargs)), [...xs, y], this.trainableWeights.map((w) => w.read()));
+      const [b, h, w] = xs[0]!.shape;
+      return unstackPair(both, [b!, h!, w!, this.features]);
+    });
+  }
+
+  private gateBoth(xs: tf.Tensor[], y: tf.Tensor, kwargs: Kwargs): [tf.Tensor, tf.Tensor] {
     return tf.tidy(() => {
       const training = this.isTraining(kwargs);
       const yUp = this.up ? this.callOwned(this.up, y, kwargs) : y;
-      const sx = this.callOwned(this.convX, x, kwargs);
+      const sx = this.convX.callParts(xs);
       const sy = this.callOwned(this.convY, yUp, kwargs);
       const hx = geluTanh(this.callOwned(this.inProjectX, this.callOwned(this.normX, sx, kwargs), kwargs));
       const gx = this.callOwned(this.gatingX, hx, kwargs);

@@ -131,9 +131,13 @@ export class GatingUnit extends Block {
       const x = oneTensor(this.blockName, inputs);
       this.half(x.shape);
       const [u, v] = tf.split(x, 2, -1) as [tf.Tensor, tf.Tensor];
-      const gate = this.callOwned(this.spatial, this.callOwned(this.norm, v, kwargs), kwargs);
-      return tf.mul(u, tf.add(gate, 1));
+      return this.gate(u, v, kwargs);
     });
+  }
+
+  /** The unit on its two halves given apart (no split): u ⊙ (P(LN(v)) + 1). */
+  gate(u: tf.Tensor, v: tf.Tensor, kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => tf.mul(u, tf.add(this.callOwned(this.spatial, this.callOwned(this.norm, v, kwargs), kwargs), 1)));
   }
 }
 
@@ -190,8 +194,10 @@ export class AxisGmlpLayer extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
-      const h = geluTanh(this.callOwned(this.inProject!, this.callOwned(this.norm, x, kwargs), kwargs));
-      const y = this.callOwned(this.outProject!, this.callOwned(this.gating, h, kwargs), kwargs);
+      // The two halves of the input projection as two products: no split of a wide activation (see denseOfConcat).
+      const half = this.inProject!.units / 2;
+      const [u, v] = this.inProject!.callColumns(this.callOwned(this.norm, x, kwargs), [half, half]).map((t) => geluTanh(t)) as [tf.Tensor, tf.Tensor];
+      const y = this.callOwned(this.outProject!, this.gating.gate(u, v, kwargs), kwargs);
       return tf.add(x, dropout(y, this.dropout, this.isTraining(kwargs)));
     });
   }

@@ -1,6 +1,6 @@
-// Image operations behind MAXIM's layers, written with ops every tfjs backend can differentiate (reshape,
-// transpose, slice, pad, concat, matmul): tfjs-backend-wasm has no Conv2DBackpropFilter, so convolutions are
-// im2col products and the transposed convolution is a product followed by depth-to-space.
+// Image operations behind MAXIM's layers. tfjs-backend-wasm (and blas on it) has no Conv2DBackpropFilter, so
+// convolutions run the backend's Conv2D with a custom gradient whose kernel part is products, and the transposed
+// convolution is a product followed by depth-to-space.
 import * as tf from '@tensorflow/tfjs-core';
 import { dense } from '@mlp-blocks/core';
 
@@ -52,36 +52,119 @@ export function samePadding(size: number, k: number, s: number): [number, number
   return [before, total - before, out];
 }
 
+/** Whether the active backend has the kernels behind {@link conv2dSame}'s native path. */
+function hasNativeConv(): boolean {
+  const name = tf.getBackend();
+  return tf.getKernel('Conv2D', name) != null && tf.getKernel('Conv2DBackpropInput', name) != null;
+}
+
 /**
- * A 2-D convolution with 'SAME' padding (Flax's default), kernel in Flax's HWIO layout [kh, kw, in, out]:
- * the kh·kw shifted (and strided) views of the padded input are concatenated on channels in (row, column,
- * channel) order — the kernel's own row-major order — and multiplied by the kernel reshaped to [kh·kw·in, out].
- * A stride s takes every s-th row and column by reshaping a window of s·out rows to [out, s] and keeping index 0.
+ * The (i, j) shifted (and strided) view of already padded images, [b, oh, ow, cin]: the input pixels that kernel
+ * tap (i, j) meets. A stride s takes every s-th row and column by reshaping a window of s·out rows to [out, s] and
+ * keeping index 0 (reshape and slice: every backend can differentiate them).
+ */
+function shiftedView(padded: tf.Tensor, i: number, j: number, stride: number, oh: number, ow: number): tf.Tensor {
+  const [b, , , cin] = imageDims(padded);
+  const v = tf.slice(padded, [0, i, j, 0], [b, stride * oh, stride * ow, cin]);
+  if (stride === 1) return v;
+  return tf.reshape(tf.slice(tf.reshape(v, [b * oh, stride, ow, stride * cin]), [0, 0, 0, 0], [b * oh, 1, ow, cin]), [b, oh, ow, cin]);
+}
+
+/** Kernel taps (i, j) in the kernel's row-major order. */
+function taps(kh: number, kw: number): [number, number][] {
+  return Array.from({ length: kh * kw }, (_, t) => [Math.floor(t / kw), t % kw]);
+}
+
+/**
+ * The gradient of a 'VALID' convolution of padded images with respect to its kernel, itself a convolution: the images with batch and
+ * channels swapped ([cin, h, w, b]) convolved with dy as the filter ([oh, ow, b, cout], dilated by the stride) give
+ * [cin, kh, kw, cout]. Two transposes and the backend's Conv2D, instead of kh·kw shifted copies of the batch.
+ */
+function kernelGradient(xp: tf.Tensor4D, dy: tf.Tensor4D, stride: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const images = tf.transpose(xp, [3, 1, 2, 0]);
+    const filter = tf.transpose(dy, [1, 2, 0, 3]);
+    return tf.transpose(tf.conv2d(images, filter, 1, 'valid', 'NHWC', stride), [1, 2, 0, 3]);
+  });
+}
+
+/** Explicit padding [[0, 0], [top, bottom], [left, right], [0, 0]] of images. */
+type Pads = [[0, 0], [number, number], [number, number], [0, 0]];
+
+/**
+ * The input gradient of a stride-1 convolution with padding `pads`: dy padded by kh − 1 − top above (and so on)
+ * convolved with the kernel flipped and its channels swapped. The backend's Conv2D, where wasm's
+ * Conv2DBackpropInput is a plain loop about fifteen times slower than its (XNNPACK) Conv2D here, and no crop of a
+ * padded gradient (wasm's Slice copies on the JavaScript side).
+ */
+function inputGradient(dy: tf.Tensor4D, kernel: tf.Tensor4D, pads: Pads): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw] = kernel.shape;
+    const [, [top, bottom], [left, right]] = pads;
+    const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(dy, flipped, 1, [[0, 0], [kh - 1 - top, kh - 1 - bottom], [kw - 1 - left, kw - 1 - right], [0, 0]]);
+  });
+}
+
+/**
+ * A convolution with explicit padding on the backend's own Conv2D kernel, with a custom gradient made of Conv2D
+ * too ({@link inputGradient}, {@link kernelGradient}; a strided input gradient uses Conv2DBackpropInput): no backend
+ * of tfjs 4.22 but cpu and tensorflow has Conv2DBackpropFilter, and the im2col this replaces, materialised for a
+ * 128-image batch, was most of the wasm heap. `pads` must cover every window exactly (as 'SAME' padding does).
+ */
+function conv2dNative(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pads: Pads): tf.Tensor {
+  const run = tf.customGrad(((xs: tf.Tensor4D, k: tf.Tensor4D, save: tf.GradSaveFunc) => {
+    save([xs, k]);
+    return {
+      value: tf.conv2d(xs, k, stride, pads),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [xv, kv] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const g = dy as tf.Tensor4D;
+        const dx = stride === 1 ? inputGradient(g, kv, pads) : tf.conv2dTranspose(g, kv, xv.shape, stride, pads);
+        return [dx, tf.tidy(() => kernelGradient(tf.pad(xv, pads), g, stride))];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (xs: tf.Tensor, k: tf.Tensor) => tf.Tensor;
+  return run(x, kernel);
+}
+
+/**
+ * A 2-D convolution with 'SAME' padding (Flax's default), kernel in Flax's HWIO layout [kh, kw, in, out]. The
+ * input is padded as XLA pads (the extra pixel of an odd total at the end) and convolved 'VALID'. 1 × 1
+ * convolutions are one product. Backends with Conv2D and Conv2DBackpropInput kernels (cpu, wasm, blas, webgpu,
+ * tensorflow) run {@link conv2dValidNative}; any other backend gets im2col — the shifted views concatenated on
+ * channels, in the kernel's row-major order, times the kernel reshaped to [kh·kw·in, out].
  */
 export function conv2dSame(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null, stride: number): tf.Tensor {
   return tf.tidy(() => {
-    const [b, h, w, cin] = imageDims(x);
+    const [, h, w, cin] = imageDims(x);
     const [kh, kw, , cout] = kernel.shape as [number, number, number, number];
-    const flat = tf.reshape(kernel, [kh * kw * cin, cout]);
-    if (kh === 1 && kw === 1 && stride === 1) return dense(x, flat, bias);
+    if (kh === 1 && kw === 1 && stride === 1) return dense(x, tf.reshape(kernel, [cin, cout]), bias);
+    const [top, , oh] = samePadding(h, kh, stride);
+    const [left, , ow] = samePadding(w, kw, stride);
+    const [uh, uw] = [(oh - 1) * stride + kh, (ow - 1) * stride + kw];
+    // Native path when the padding covers the windows exactly (always, unless a stride skips input pixels).
+    if (hasNativeConv() && uh - top - h >= 0 && uw - left - w >= 0) {
+      const y = conv2dNative(x as tf.Tensor4D, kernel as tf.Tensor4D, stride, [[0, 0], [top, uh - top - h], [left, uw - left - w], [0, 0]]);
+      return bias ? tf.add(y, bias) : y;
+    }
+    return conv2dSameIm2col(x, kernel, bias, stride);
+  });
+}
+
+/** {@link conv2dSame} as im2col and one product: for backends without Conv2D kernels, and as the tests' reference. */
+export function conv2dSameIm2col(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null, stride: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [, h, w, cin] = imageDims(x);
+    const [kh, kw, , cout] = kernel.shape as [number, number, number, number];
     const [top, bottom, oh] = samePadding(h, kh, stride);
     const [left, right, ow] = samePadding(w, kw, stride);
     // Each strided window reads stride·out rows from its offset: pad the far side enough for the last one.
     const bottomAll = Math.max(bottom, kh - 1 + stride * oh - top - h);
     const rightAll = Math.max(right, kw - 1 + stride * ow - left - w);
     const padded = tf.pad(x, [[0, 0], [top, bottomAll], [left, rightAll], [0, 0]]);
-    const views: tf.Tensor[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        let v = tf.slice(padded, [0, i, j, 0], [b, stride * oh, stride * ow, cin]);
-        if (stride > 1) {
-          v = tf.slice(tf.reshape(v, [b * oh, stride, ow, stride * cin]), [0, 0, 0, 0], [b * oh, 1, ow, cin]);
-          v = tf.reshape(v, [b, oh, ow, cin]);
-        }
-        views.push(v);
-      }
-    }
-    return dense(views.length === 1 ? views[0]! : tf.concat(views, 3), flat, bias);
+    const views = taps(kh, kw).map(([i, j]) => shiftedView(padded, i, j, stride, oh, ow));
+    return dense(views.length === 1 ? views[0]! : tf.concat(views, 3), tf.reshape(kernel, [kh * kw * cin, cout]), bias);
   });
 }
 

@@ -6,6 +6,7 @@ import {
 import { geluTanh } from './activation.js';
 import { imageShape } from './conv.js';
 import { AXIS_GMLP_OPTIONS, AxisGmlpLayer, MLP_INIT } from './gating.js';
+import { denseOfConcat } from './split-dense.js';
 
 /** The options of {@link MultiAxisGmlpBlock} (the UNet blocks compose them). */
 export const MULTI_AXIS_OPTIONS = defineOptions({
@@ -69,10 +70,9 @@ export class MultiAxisGmlpBlock extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
-      const h = geluTanh(this.callOwned(this.inProject!, this.callOwned(this.norm, x, kwargs), kwargs));
-      const [u, v] = tf.split(h, 2, -1) as [tf.Tensor, tf.Tensor];
-      const mixed = tf.concat([this.callOwned(this.grid, u, kwargs), this.callOwned(this.block, v, kwargs)], -1);
-      const y = this.callOwned(this.outProject!, mixed, kwargs);
+      const half = this.inProject!.units / 2;
+      const [u, v] = this.inProject!.callColumns(this.callOwned(this.norm, x, kwargs), [half, half]).map((t) => geluTanh(t)) as [tf.Tensor, tf.Tensor];
+      const y = denseOfConcat(this.outProject!.kernel!.read(), this.outProject!.bias?.read() ?? null, [this.callOwned(this.grid, u, kwargs), this.callOwned(this.block, v, kwargs)]);
       return tf.add(x, dropout(y, this.dropout, this.isTraining(kwargs)));
     });
   }

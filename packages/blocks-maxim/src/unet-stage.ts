@@ -6,6 +6,7 @@ import {
 import { RCAB_OPTIONS, Rcab, Rdcab } from './channel-attention.js';
 import { Conv2d, imageShape } from './conv.js';
 import { MULTI_AXIS_OPTIONS, MultiAxisGmlpBlock } from './multi-axis-block.js';
+import { recompute } from './recompute.js';
 
 /** The options of {@link UnetStage}. */
 export const UNET_STAGE_OPTIONS = defineOptions({
@@ -63,11 +64,19 @@ export class UnetStage extends Block {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
-    return tf.tidy(() => {
-      const shortcut = this.callOwned(this.conv, oneTensor(this.blockName, inputs), kwargs);
+    return this.callParts([oneTensor(this.blockName, inputs)], kwargs);
+  }
+
+  /** The stage on the channel concatenation of `parts`, without making it (its 1 × 1 convolution takes them apart). */
+  callParts(parts: tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const body = (...inputs: tf.Tensor[]) => tf.tidy(() => {
+      const shortcut = this.conv.callParts(inputs);
       let x = shortcut;
       for (const layer of this.groups) x = this.callOwned(layer, x, kwargs);
       return tf.add(x, shortcut);
     });
+    // Training keeps only the stage's inputs for the backward pass (see recompute); dropout could not be replayed.
+    if (!this.isTraining(kwargs) || this.dropout > 0) return body(...parts);
+    return recompute(body, parts, this.trainableWeights.map((w) => w.read()));
   }
 }

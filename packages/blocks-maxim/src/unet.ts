@@ -207,10 +207,11 @@ export class MaximUnet extends Block {
       const left = Math.floor((pw - w) / 2);
       const padded = ph === h && pw === w ? image : reflectPad(image, top, ph - h - top, left, pw - w - left);
       const first = this.callOwned(this.inputConv!, padded, kwargs);
-      let x = tf.concat([first, first], -1);
+      // Channel concatenations go to 1 × 1 convolutions as parts (see denseOfConcat).
+      let x = first;
       const encs: tf.Tensor[] = [];
       this.encoders.forEach((encoder, i) => {
-        const bridge = this.callOwned(encoder, x, kwargs);
+        const bridge = encoder.callParts(i === 0 ? [first, first] : [x], kwargs);
         encs.push(bridge);
         x = this.callOwned(this.downs[i]!, bridge, kwargs);
       });
@@ -218,18 +219,18 @@ export class MaximUnet extends Block {
       let global = x;
       const skips: tf.Tensor[] = [];
       this.crossGates.forEach((gate, k) => {
-        const signal = tf.concat(this.skipResizes[k]!.map((r, j) => this.callOwned(r, encs[j]!, kwargs)), -1);
+        const signal = this.skipResizes[k]!.map((r, j) => this.callOwned(r, encs[j]!, kwargs));
         if (gate instanceof CrossGatingBlock) {
           const [s, g] = gate.gate(signal, global, kwargs);
           skips.push(s);
           global = g;
         } else {
-          skips.push(this.callOwned(gate[1], this.callOwned(gate[0], signal, kwargs), kwargs));
+          skips.push(this.callOwned(gate[1], gate[0].callParts(signal), kwargs));
         }
       });
       this.decoders.forEach((decoder, k) => {
-        const signal = tf.concat(this.bridgeResizes[k]!.map((r, j) => this.callOwned(r, skips[j]!, kwargs)), -1);
-        x = this.callOwned(decoder, tf.concat([this.callOwned(this.ups[k]!, x, kwargs), signal], -1), kwargs);
+        const signal = this.bridgeResizes[k]!.map((r, j) => this.callOwned(r, skips[j]!, kwargs));
+        x = decoder.callParts([this.callOwned(this.ups[k]!, x, kwargs), ...signal], kwargs);
       });
       const restored = tf.add(this.callOwned(this.outputConv!, x, kwargs), padded);
       return ph === h && pw === w ? restored : tf.slice(restored, [0, top, left, 0], [-1, h, w, -1]);
