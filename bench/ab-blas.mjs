@@ -1,9 +1,10 @@
 // A/B of the `blas` backend's fusions in one process: the same model and batch, configurations taking turns
 // in every round, so that a changing machine load falls on all of them alike. Configurations:
-//   new   — everything on (native layer norm, bias inside the product);
+//   new   — everything on (native layer norm, bias and ReLU/GELU inside the product);
 //   noln  — layer norm on the tensor formula (core's LAYER_NORM kernels unregistered for blas);
-//   nobias — (inference only) dense's bias as a separate Add (setTransposeFreeProducts(null): the forward pass
-//            has no transposed products, so this switches only the bias);
+//   nofuse — (inference only) no product fusions: dense's bias as a separate Add and the activation as its own
+//            kernel (setTransposeFreeProducts(null): the forward pass has no transposed products, so this switches
+//            only the fusions);
 //   old   — both off (inference) / noln (training).
 // Run: node bench/ab-blas.mjs --workloads 1,2,3,4 --mode infer --rounds 5 --steps 5 [--configs new,old]
 import { parseArgs } from 'node:util';
@@ -22,12 +23,12 @@ const { values } = parseArgs({ options: {
 } });
 const mode = values.mode;
 if (mode !== 'infer' && mode !== 'train') throw new Error(`ab-blas: --mode must be infer or train, received ${mode}`);
-const configs = (values.configs ?? (mode === 'infer' ? 'new,noln,nobias,old' : 'new,old')).split(',');
+const configs = (values.configs ?? (mode === 'infer' ? 'new,noln,nofuse,old' : 'new,old')).split(',');
 await useBackend('blas', { threads: Number(values.threads) });
 const lnKernels = [LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL].map((name) => tf.getKernel(name, 'blas'));
 
 function set(config) {
-  const ln = config === 'new' || config === 'nobias';
+  const ln = config === 'new' || config === 'nofuse';
   const bias = mode === 'infer' ? config === 'new' || config === 'noln' : true;
   for (const k of lnKernels) {
     const present = tf.getKernel(k.kernelName, 'blas') !== undefined;

@@ -143,6 +143,13 @@ static void pool_set_size(int threads) {
   pthread_mutex_unlock(&pool.busy);
 }
 
+/* GCC on x86-64 Linux builds the vector loops below also for AVX2, chosen at load time. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
 /* Elements per thread below which a loop is not split (a wake-up costs some microseconds). */
 #define GRAIN_ELEMENTWISE 32768
 /* A leading-axis sum reads each element once and adds: split it only when large (measured: a 128×1150 sum took
@@ -174,12 +181,16 @@ static bool get_bool(napi_env env, napi_value value, bool *out) {
 }
 
 /* The product's epilogue over rows [begin, end): + bias (after the product, so the sum is the one a separate Add
-   kernel computes), then max(0, ·). */
+   kernel computes), then the activation: ACT_RELU max(0, ·), ACT_GELU the GELU kernel's own loop (so the same
+   values as the product, the Add and the GELU kernel one after another). */
+enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_GELU = 2 };
+VECTOR_CLONES static void gelu_rows(float *rows, size_t n);
+
 struct epilogue_ctx {
   float *out;
   const float *bias;
   size_t n;
-  bool relu;
+  int activation;
 };
 
 static void epilogue_range(void *ctx, size_t begin, size_t end) {
@@ -190,8 +201,10 @@ static void epilogue_range(void *ctx, size_t begin, size_t end) {
     const float *restrict bias = c->bias;
     if (bias != NULL)
       for (size_t j = 0; j < n; j++) row[j] = row[j] + bias[j];
-    if (c->relu)
+    if (c->activation == ACT_RELU)
       for (size_t j = 0; j < n; j++) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+    else if (c->activation == ACT_GELU)
+      gelu_rows(row, n);
   }
 }
 
@@ -202,8 +215,9 @@ static size_t gemm_grain(size_t n) {
 }
 
 /*
- * gemm(a, b, out, batch, m, n, k, transposeA, transposeB, aBatched, bBatched, bias, relu)
- * For each i < batch: out[i] = op(a[i or 0]) · op(b[i or 0]) (then + bias broadcast over rows) (then max(0, ·)),
+ * gemm(a, b, out, batch, m, n, k, transposeA, transposeB, aBatched, bBatched, bias, activation)
+ * For each i < batch: out[i] = op(a[i or 0]) · op(b[i or 0]) (then + bias broadcast over rows) (then the
+ * activation: 0 none, 1 ReLU, 2 GELU; `true`/`false` are taken as ReLU/none),
  * with op(a) of shape [m, k], op(b) of shape [k, n], row-major. bias is a Float32Array of length n or null.
  */
 static napi_value gemm(napi_env env, napi_callback_info info) {
@@ -223,9 +237,15 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   if (batch < 1 || m < 0 || n < 0 || k < 0)
     THROW(env, "gemm: sizes must be non-negative (batch %lld, m %lld, n %lld, k %lld)", batch, m, n, k);
   bool ta, tb, a_batched, b_batched, relu;
+  long long activation;
   if (!get_bool(env, argv[7], &ta) || !get_bool(env, argv[8], &tb) || !get_bool(env, argv[9], &a_batched) ||
-      !get_bool(env, argv[10], &b_batched) || !get_bool(env, argv[12], &relu))
-    THROW(env, "gemm: transposeA, transposeB, aBatched, bBatched and relu must be booleans");
+      !get_bool(env, argv[10], &b_batched))
+    THROW(env, "gemm: transposeA, transposeB, aBatched and bBatched must be booleans");
+  if (get_bool(env, argv[12], &relu)) {
+    activation = relu ? ACT_RELU : ACT_LINEAR;
+  } else if (!get_int(env, argv[12], &activation) || activation < ACT_LINEAR || activation > ACT_GELU) {
+    THROW(env, "gemm: activation must be 0 (none), 1 (ReLU), 2 (GELU) or a boolean (ReLU)");
+  }
   napi_valuetype bias_type;
   CALL(env, napi_typeof(env, argv[11], &bias_type));
   if (bias_type != napi_null && bias_type != napi_undefined) {
@@ -251,8 +271,8 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
                   (int)k, 1.0f, ai, ta ? (int)m : (int)k, bi, tb ? (int)k : (int)n, 0.0f, oi, (int)n);
     }
   }
-  if (bias != NULL || relu) {
-    struct epilogue_ctx c = {out, bias, (size_t)n, relu};
+  if (bias != NULL || activation != ACT_LINEAR) {
+    struct epilogue_ctx c = {out, bias, (size_t)n, (int)activation};
     parallel_for(epilogue_range, &c, (size_t)(batch * m), gemm_grain((size_t)n));
   }
   return NULL;
@@ -379,11 +399,6 @@ static napi_value reduce_rows(napi_env env, napi_callback_info info) {
  * (Cephes's, relative error below 1e-7); both are branch-free so the loops vectorize, and on x86-64 Linux GCC
  * builds an AVX2 copy chosen at load time. The glibc erff/expf calls they replace cost about twice as much.
  */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define VECTOR_CLONES
-#endif
 
 static const float SQRT_HALF = 0.70710678118654752440f;
 static const float INV_SQRT_2PI = 0.39894228040143267794f;
@@ -431,6 +446,15 @@ VECTOR_CLONES static void gelu_grad_loop(const float *restrict x, const float *r
     const float e = exp_poly(-(u * u)); /* exp(-x²/2): shared by erf and the density */
     const float cdf = (1.0f + erf_with(u, e)) * 0.5f;
     dx[i] = dy[i] * (cdf + xi * (e * INV_SQRT_2PI));
+  }
+}
+
+/* GELU in place, the forward loop's expression (a separate loop: gelu_loop's operands are restrict). */
+VECTOR_CLONES static void gelu_rows(float *rows, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const float x = rows[i];
+    const float u = x * SQRT_HALF;
+    rows[i] = (x * 0.5f) * (1.0f + erf_with(u, exp_poly(-(u * u))));
   }
 }
 
@@ -688,6 +712,165 @@ static napi_value layer_norm_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * Batch norm in training (core's BATCH_NORM_KERNEL / BATCH_NORM_GRAD_KERNEL): normalisation over every axis but
+ * the last, with the batch statistics, forward and gradient. Each channel (column) is summed over the rows in row
+ * order, exactly as the leading-axis Mean and Sum kernels do, and every other operation is core's formula's, so
+ * the results are bit-identical to it. Columns are split over the pool; a thread streams every row's slice of its
+ * columns, vectorised across the columns.
+ */
+struct bn_ctx {
+  const float *x, *gamma, *beta, *dy, *mean_in, *rstd_in;
+  float *y, *mean, *variance, *rstd, *dx, *dgamma, *dbeta, *scratch;
+  size_t rows, c;
+  float epsilon;
+};
+
+VECTOR_CLONES static void bn_forward_range(void *ctx, size_t begin, size_t end) {
+  const struct bn_ctx *k = ctx;
+  const size_t c = k->c, rows = k->rows;
+  const float count = (float)rows;
+  float *restrict mean = k->mean, *restrict var = k->variance, *restrict rstd = k->rstd;
+  for (size_t j = begin; j < end; j++) mean[j] = 0.0f;
+  for (size_t r = 0; r < rows; r++) {
+    const float *restrict xr = k->x + r * c;
+    for (size_t j = begin; j < end; j++) mean[j] += xr[j];
+  }
+  for (size_t j = begin; j < end; j++) {
+    mean[j] = mean[j] / count;
+    var[j] = 0.0f;
+  }
+  for (size_t r = 0; r < rows; r++) {
+    const float *restrict xr = k->x + r * c;
+    for (size_t j = begin; j < end; j++) {
+      const float d = xr[j] - mean[j];
+      var[j] += d * d;
+    }
+  }
+  for (size_t j = begin; j < end; j++) {
+    var[j] = var[j] / count;
+    rstd[j] = 1.0f / sqrtf(var[j] + k->epsilon);
+  }
+  const float *restrict gamma = k->gamma, *restrict beta = k->beta;
+  for (size_t r = 0; r < rows; r++) {
+    const float *restrict xr = k->x + r * c;
+    float *restrict yr = k->y + r * c;
+    if (gamma != NULL && beta != NULL) {
+      for (size_t j = begin; j < end; j++) yr[j] = ((xr[j] - mean[j]) * rstd[j]) * gamma[j] + beta[j];
+    } else if (gamma != NULL) {
+      for (size_t j = begin; j < end; j++) yr[j] = ((xr[j] - mean[j]) * rstd[j]) * gamma[j];
+    } else if (beta != NULL) {
+      for (size_t j = begin; j < end; j++) yr[j] = ((xr[j] - mean[j]) * rstd[j]) + beta[j];
+    } else {
+      for (size_t j = begin; j < end; j++) yr[j] = (xr[j] - mean[j]) * rstd[j];
+    }
+  }
+}
+
+/* Gradient over columns [begin, end); scratch holds 2·c floats (the two column means of the formula). */
+VECTOR_CLONES static void bn_grad_range(void *ctx, size_t begin, size_t end) {
+  const struct bn_ctx *k = ctx;
+  const size_t c = k->c, rows = k->rows;
+  const float count = (float)rows;
+  const float *restrict mean = k->mean_in, *restrict rstd = k->rstd_in, *restrict gamma = k->gamma;
+  float *restrict m1 = k->scratch, *restrict m2 = k->scratch + c;
+  for (size_t j = begin; j < end; j++) m1[j] = m2[j] = 0.0f;
+  for (size_t r = 0; r < rows; r++) {
+    const float *restrict xr = k->x + r * c, *restrict gr = k->dy + r * c;
+    if (gamma != NULL) {
+      for (size_t j = begin; j < end; j++) {
+        const float gh = gr[j] * gamma[j];
+        m1[j] += gh;
+        m2[j] += gh * ((xr[j] - mean[j]) * rstd[j]);
+      }
+    } else {
+      for (size_t j = begin; j < end; j++) {
+        m1[j] += gr[j];
+        m2[j] += gr[j] * ((xr[j] - mean[j]) * rstd[j]);
+      }
+    }
+  }
+  for (size_t j = begin; j < end; j++) {
+    m1[j] = m1[j] / count;
+    m2[j] = m2[j] / count;
+  }
+  float *restrict dg = k->dgamma, *restrict db = k->dbeta;
+  if (dg != NULL)
+    for (size_t j = begin; j < end; j++) dg[j] = 0.0f;
+  if (db != NULL)
+    for (size_t j = begin; j < end; j++) db[j] = 0.0f;
+  for (size_t r = 0; r < rows; r++) {
+    const float *restrict xr = k->x + r * c, *restrict gr = k->dy + r * c;
+    float *restrict dxr = k->dx + r * c;
+    for (size_t j = begin; j < end; j++) {
+      const float xs = (xr[j] - mean[j]) * rstd[j];
+      const float gh = gamma != NULL ? gr[j] * gamma[j] : gr[j];
+      dxr[j] = ((gh - m1[j]) - xs * m2[j]) * rstd[j];
+    }
+    if (dg != NULL)
+      for (size_t j = begin; j < end; j++) dg[j] += gr[j] * ((xr[j] - mean[j]) * rstd[j]);
+    if (db != NULL)
+      for (size_t j = begin; j < end; j++) db[j] += gr[j];
+  }
+}
+
+/* Columns per thread below which a batch norm is not split. */
+static size_t bn_grain(size_t rows) {
+  const size_t g = GRAIN_ELEMENTWISE / (rows == 0 ? 1 : rows);
+  return g < 16 ? 16 : g;
+}
+
+/* batchNorm(x, gamma|null, beta|null, y, mean, variance, rstd, rows, c, epsilon) */
+static napi_value batch_norm(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 10) THROW(env, "batchNorm: expected 10 arguments, received %zu", argc);
+  long long rows, c;
+  double eps;
+  if (!get_int(env, argv[7], &rows) || !get_int(env, argv[8], &c) || !get_double(env, argv[9], &eps) || rows < 1 || c < 1)
+    THROW(env, "batchNorm: rows and c must be positive counts and epsilon a number");
+  float *x, *y, *mean, *var, *rstd, *gamma, *beta;
+  size_t x_len, y_len, mean_len, var_len, rstd_len;
+  if (!float_view(env, argv[0], &x, &x_len) || !float_view(env, argv[3], &y, &y_len) || !float_view(env, argv[4], &mean, &mean_len) ||
+      !float_view(env, argv[5], &var, &var_len) || !float_view(env, argv[6], &rstd, &rstd_len))
+    THROW(env, "batchNorm: x, y, mean, variance and rstd must be Float32Arrays");
+  if ((long long)x_len != rows * c || (long long)y_len != rows * c || (long long)mean_len != c || (long long)var_len != c || (long long)rstd_len != c)
+    THROW(env, "batchNorm: x and y need %lld values and mean, variance and rstd %lld (received %zu, %zu, %zu, %zu, %zu)", rows * c, c, x_len, y_len, mean_len, var_len, rstd_len);
+  if (!optional_view(env, argv[1], &gamma, (size_t)c) || !optional_view(env, argv[2], &beta, (size_t)c))
+    THROW(env, "batchNorm: gamma and beta must be null or Float32Arrays of %lld values", c);
+  struct bn_ctx k = {x, gamma, beta, NULL, NULL, NULL, y, mean, var, rstd, NULL, NULL, NULL, NULL, (size_t)rows, (size_t)c, (float)eps};
+  parallel_for(bn_forward_range, &k, (size_t)c, bn_grain((size_t)rows));
+  return NULL;
+}
+
+/* batchNormGrad(x, mean, rstd, dy, gamma|null, dx, dgamma|null, dbeta|null, rows, c) */
+static napi_value batch_norm_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 10) THROW(env, "batchNormGrad: expected 10 arguments, received %zu", argc);
+  long long rows, c;
+  if (!get_int(env, argv[8], &rows) || !get_int(env, argv[9], &c) || rows < 1 || c < 1)
+    THROW(env, "batchNormGrad: rows and c must be positive counts");
+  float *x, *mean, *rstd, *dy, *dx, *gamma, *dgamma, *dbeta;
+  size_t x_len, mean_len, rstd_len, dy_len, dx_len;
+  if (!float_view(env, argv[0], &x, &x_len) || !float_view(env, argv[1], &mean, &mean_len) || !float_view(env, argv[2], &rstd, &rstd_len) ||
+      !float_view(env, argv[3], &dy, &dy_len) || !float_view(env, argv[5], &dx, &dx_len))
+    THROW(env, "batchNormGrad: x, mean, rstd, dy and dx must be Float32Arrays");
+  const long long n = rows * c;
+  if ((long long)x_len != n || (long long)dy_len != n || (long long)dx_len != n || (long long)mean_len != c || (long long)rstd_len != c)
+    THROW(env, "batchNormGrad: x, dy and dx need %lld values and mean and rstd %lld (received %zu, %zu, %zu, %zu, %zu)", n, c, x_len, dy_len, dx_len, mean_len, rstd_len);
+  if (!optional_view(env, argv[4], &gamma, (size_t)c) || !optional_view(env, argv[6], &dgamma, (size_t)c) || !optional_view(env, argv[7], &dbeta, (size_t)c))
+    THROW(env, "batchNormGrad: gamma, dgamma and dbeta must be null or Float32Arrays of %lld values", c);
+  float *scratch = malloc(2 * (size_t)c * sizeof(float));
+  if (scratch == NULL) THROW(env, "batchNormGrad: out of memory for %lld values", 2 * c);
+  struct bn_ctx k = {x, gamma, NULL, dy, mean, rstd, NULL, NULL, NULL, NULL, dx, dgamma, dbeta, scratch, (size_t)rows, (size_t)c, 0.0f};
+  parallel_for(bn_grad_range, &k, (size_t)c, bn_grain((size_t)rows));
+  free(scratch);
+  return NULL;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -723,6 +906,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"geluGrad", NULL, gelu_grad, NULL, NULL, NULL, napi_default, NULL},
       {"layerNorm", NULL, layer_norm, NULL, NULL, NULL, napi_default, NULL},
       {"layerNormGrad", NULL, layer_norm_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_default, NULL},
+      {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"describe", NULL, describe, NULL, NULL, NULL, napi_default, NULL},
   };

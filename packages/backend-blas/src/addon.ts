@@ -20,7 +20,8 @@ export interface BlasAddon {
     aBatched: boolean,
     bBatched: boolean,
     bias: Float32Array | null,
-    relu: boolean,
+    /** 0 none, 1 ReLU, 2 GELU (core's exact-erf GELU kernel); a boolean means ReLU or none. */
+    activation: number | boolean,
   ): void;
   adamw(
     param: Float32Array,
@@ -47,6 +48,30 @@ export interface BlasAddon {
     epsilon: number,
   ): void;
   layerNormGrad(
+    x: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    dy: Float32Array,
+    gamma: Float32Array | null,
+    dx: Float32Array,
+    dgamma: Float32Array | null,
+    dbeta: Float32Array | null,
+    rows: number,
+    c: number,
+  ): void;
+  batchNorm(
+    x: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    rstd: Float32Array,
+    rows: number,
+    c: number,
+    epsilon: number,
+  ): void;
+  batchNormGrad(
     x: Float32Array,
     mean: Float32Array,
     rstd: Float32Array,

@@ -7,16 +7,16 @@
 //   The factory reads WASM_HAS_MULTITHREAD_SUPPORT synchronously when called; `blas` always takes the
 //   single-threaded build (its products have OpenBLAS's threads), even in a process whose `wasm` runs threaded.
 // - Every stock wasm kernel is registered again under backendName `blas`, with the addon's BatchMatMul,
-//   _FusedMatMul, Sum, Mean and Identity in place of the stock ones, plus core's AdamW, GELU and layer-norm kernels. The stock
-//   kernels bind their wasm entry points in module-level variables from their `setupFunc`; tfjs runs every
-//   registered kernel's setupFunc on each `tf.setBackend` (Engine.setupRegisteredKernels), so those bindings
-//   follow whichever of `wasm` and `blas` is active.
+//   _FusedMatMul, Sum, Mean and Identity in place of the stock ones, plus core's AdamW, GELU, layer/batch-norm
+//   and dense-GELU kernels. The stock kernels bind their wasm entry points in module-level variables from their
+//   `setupFunc`; tfjs runs every registered kernel's setupFunc on each `tf.setBackend`
+//   (Engine.setupRegisteredKernels), so those bindings follow whichever of `wasm` and `blas` is active.
 // - Tensors made on one backend are moved by tfjs on first use on the other (DataStorage.get → moveData).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { setTransposeFreeProducts } from '@mlp-blocks/core';
 import { loadAddon } from './addon.js';
-import { adamwKernel, blasKernels, geluKernels, layerNormKernels } from './kernels.js';
+import { adamwKernel, blasKernels, denseGeluKernel, geluKernels, normKernels } from './kernels.js';
 
 /** The tfjs backend name this package registers. */
 export const BLAS_BACKEND = 'blas';
@@ -38,7 +38,8 @@ function registerKernels(): void {
     ...blasKernels(loadAddon, stock, BLAS_BACKEND),
     adamwKernel(loadAddon, BLAS_BACKEND),
     ...geluKernels(loadAddon, BLAS_BACKEND),
-    ...layerNormKernels(loadAddon, BLAS_BACKEND),
+    ...normKernels(loadAddon, BLAS_BACKEND),
+    denseGeluKernel(loadAddon, BLAS_BACKEND),
   ];
   for (const config of own) if (tf.getKernel(config.kernelName, BLAS_BACKEND) === undefined) tf.registerKernel(config);
   for (const config of tf.getKernelsForBackend('wasm')) {

@@ -6,6 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
+  BATCH_NORM_GRAD_KERNEL,
+  BATCH_NORM_KERNEL,
+  DENSE_GELU_KERNEL,
   FUSED_ADAMW_KERNEL,
   type FusedAdamWAttrs,
   GELU_GRAD_KERNEL,
@@ -76,6 +79,13 @@ function plan(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transpose
   return { batch, m, n, k, aBatched: batchA > 1, bBatched: batchB > 1, outShape: [...outer, m, n] };
 }
 
+/** The addon's epilogue activations. */
+const enum Activation {
+  Linear = 0,
+  Relu = 1,
+  Gelu = 2,
+}
+
 function run(
   addon: AddonSource,
   backend: BackendWasm,
@@ -85,12 +95,12 @@ function run(
   transposeA: boolean,
   transposeB: boolean,
   bias: tf.TensorInfo | null,
-  relu: boolean,
+  activation: Activation,
 ): tf.TensorInfo {
   onThisBackend(backend, a, b, bias);
   const out = backend.makeOutput(p.outShape, 'float32');
   const view = (t: tf.TensorInfo) => heapView(backend, t);
-  addon().gemm(view(a), view(b), view(out), p.batch, p.m, p.n, p.k, transposeA, transposeB, p.aBatched, p.bBatched, bias ? view(bias) : null, relu);
+  addon().gemm(view(a), view(b), view(out), p.batch, p.m, p.n, p.k, transposeA, transposeB, p.aBatched, p.bBatched, bias ? view(bias) : null, activation);
   return out;
 }
 
@@ -187,10 +197,11 @@ export function geluKernels(addon: AddonSource, backendName: string): tf.KernelC
 }
 
 /**
- * Core's layer-norm kernels (last axis) in C, forward and gradient, bit-identical to core's tensor formula on
- * stock wasm: one pass-pair each instead of about ten wasm kernels, split over the loop threads.
+ * Core's normalisation kernels in C, forward and gradient, bit-identical to core's tensor formula: layer norm
+ * (last axis; per-row statistics) and batch norm in training (every axis but the last; per-channel statistics).
+ * One pass-pair each instead of about ten wasm kernels, split over the loop threads.
  */
-export function layerNormKernels(addon: AddonSource, backendName: string): tf.KernelConfig[] {
+export function normKernels(addon: AddonSource, backendName: string): tf.KernelConfig[] {
   const check = (name: string, inputs: Record<string, tf.TensorInfo | undefined>, shapes: Record<string, number[]>) => {
     for (const [key, shape] of Object.entries(shapes)) {
       const t = inputs[key];
@@ -199,43 +210,71 @@ export function layerNormKernels(addon: AddonSource, backendName: string): tf.Ke
       if (!tf.util.arraysEqual(t.shape, shape)) throw new Error(`${name}: input ${key} has shape [${t.shape.join(', ')}], expected [${shape.join(', ')}]`);
     }
   };
-  const sizes = (x: tf.TensorInfo | undefined, name: string) => {
-    if (x == null || x.shape.length < 1 || x.shape[x.shape.length - 1]! < 1) throw new Error(`${name}: x must have a last axis of at least one value`);
-    const c = x.shape[x.shape.length - 1]!;
-    return { c, rows: tf.util.sizeFromShape(x.shape) / c, statShape: [...x.shape.slice(0, -1), 1] };
+  const make = (forwardName: string, gradName: string, batch: boolean): tf.KernelConfig[] => {
+    const sizes = (x: tf.TensorInfo | undefined, name: string) => {
+      const minRank = batch ? 2 : 1;
+      if (x == null || x.shape.length < minRank || x.shape[x.shape.length - 1]! < 1 || tf.util.sizeFromShape(x.shape) === 0) {
+        throw new Error(`${name}: x must have rank ${minRank} or more and values`);
+      }
+      const c = x.shape[x.shape.length - 1]!;
+      const statShape = batch ? [...x.shape.slice(0, -1).map(() => 1), c] : [...x.shape.slice(0, -1), 1];
+      return { c, rows: tf.util.sizeFromShape(x.shape) / c, statShape };
+    };
+    const forward = (args: KernelArgs): tf.TensorInfo[] => {
+      const { x, gamma, beta } = args.inputs;
+      const { c, rows, statShape } = sizes(x, forwardName);
+      check(forwardName, args.inputs, { x: x!.shape, ...(gamma ? { gamma: [c] } : {}), ...(beta ? { beta: [c] } : {}) });
+      const { epsilon } = args.attrs as unknown as LayerNormAttrs;
+      const backend = args.backend;
+      onThisBackend(backend, x, gamma, beta);
+      const y = backend.makeOutput(x!.shape, 'float32');
+      const stats = (batch ? [0, 1, 2] : [0, 1]).map(() => backend.makeOutput(statShape, 'float32'));
+      const view = (t: tf.TensorInfo) => heapView(backend, t);
+      const [g, b] = [gamma ? view(gamma) : null, beta ? view(beta) : null];
+      if (batch) addon().batchNorm(view(x!), g, b, view(y), view(stats[0]!), view(stats[1]!), view(stats[2]!), rows, c, epsilon);
+      else addon().layerNorm(view(x!), g, b, view(y), view(stats[0]!), view(stats[1]!), rows, c, epsilon);
+      return [y, ...stats];
+    };
+    const gradient = (args: KernelArgs): tf.TensorInfo[] => {
+      const { x, mean, rstd, dy, gamma } = args.inputs;
+      const { c, rows, statShape } = sizes(x, gradName);
+      check(gradName, args.inputs, { x: x!.shape, mean: statShape, rstd: statShape, dy: x!.shape, ...(gamma ? { gamma: [c] } : {}) });
+      const { hasBeta } = args.attrs as unknown as LayerNormGradAttrs;
+      const backend = args.backend;
+      onThisBackend(backend, x, mean, rstd, dy, gamma);
+      const dx = backend.makeOutput(x!.shape, 'float32');
+      const dgamma = gamma ? backend.makeOutput([c], 'float32') : null;
+      const dbeta = hasBeta ? backend.makeOutput([c], 'float32') : null;
+      const view = (t: tf.TensorInfo) => heapView(backend, t);
+      const grad = batch ? addon().batchNormGrad : addon().layerNormGrad;
+      grad(view(x!), view(mean!), view(rstd!), view(dy!), gamma ? view(gamma) : null, view(dx), dgamma ? view(dgamma) : null, dbeta ? view(dbeta) : null, rows, c);
+      return [dx, ...(dgamma ? [dgamma] : []), ...(dbeta ? [dbeta] : [])];
+    };
+    return [
+      { kernelName: forwardName, backendName, kernelFunc: forward as unknown as tf.KernelFunc },
+      { kernelName: gradName, backendName, kernelFunc: gradient as unknown as tf.KernelFunc },
+    ];
   };
-  const forward = (args: KernelArgs): tf.TensorInfo[] => {
-    const { x, gamma, beta } = args.inputs;
-    const { c, rows, statShape } = sizes(x, LAYER_NORM_KERNEL);
-    check(LAYER_NORM_KERNEL, args.inputs, { x: x!.shape, ...(gamma ? { gamma: [c] } : {}), ...(beta ? { beta: [c] } : {}) });
-    const { epsilon } = args.attrs as unknown as LayerNormAttrs;
-    const backend = args.backend;
-    onThisBackend(backend, x, gamma, beta);
-    const y = backend.makeOutput(x!.shape, 'float32');
-    const mean = backend.makeOutput(statShape, 'float32');
-    const rstd = backend.makeOutput(statShape, 'float32');
-    const view = (t: tf.TensorInfo) => heapView(backend, t);
-    addon().layerNorm(view(x!), gamma ? view(gamma) : null, beta ? view(beta) : null, view(y), view(mean), view(rstd), rows, c, epsilon);
-    return [y, mean, rstd];
+  return [...make(LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, false), ...make(BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, true)];
+}
+
+/**
+ * Core's DENSE_GELU_KERNEL: gelu(a·b + bias) with the bias and GELU in the product's epilogue (inference only),
+ * the same values as the product, the Add and GELU_KERNEL apart.
+ */
+export function denseGeluKernel(addon: AddonSource, backendName: string): tf.KernelConfig {
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+    const { a, b, bias } = args.inputs;
+    const p = a && b && a.shape.length === 2 && b.shape.length === 2 ? plan(a, b, false, false) : null;
+    if (p == null) {
+      throw new Error(`${DENSE_GELU_KERNEL}: a and b must be float32 matrices [m, k] and [k, n], received [${a?.shape.join(', ')}] and [${b?.shape.join(', ')}]`);
+    }
+    if (bias != null && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== p.n)) {
+      throw new Error(`${DENSE_GELU_KERNEL}: bias must be float32 of shape [${p.n}], received ${bias.dtype} [${bias.shape.join(', ')}]`);
+    }
+    return run(addon, args.backend, a!, b!, p, false, false, bias ?? null, Activation.Gelu);
   };
-  const gradient = (args: KernelArgs): tf.TensorInfo[] => {
-    const { x, mean, rstd, dy, gamma } = args.inputs;
-    const { c, rows, statShape } = sizes(x, LAYER_NORM_GRAD_KERNEL);
-    check(LAYER_NORM_GRAD_KERNEL, args.inputs, { x: x!.shape, mean: statShape, rstd: statShape, dy: x!.shape, ...(gamma ? { gamma: [c] } : {}) });
-    const { hasBeta } = args.attrs as unknown as LayerNormGradAttrs;
-    const backend = args.backend;
-    onThisBackend(backend, x, mean, rstd, dy, gamma);
-    const dx = backend.makeOutput(x!.shape, 'float32');
-    const dgamma = gamma ? backend.makeOutput([c], 'float32') : null;
-    const dbeta = hasBeta ? backend.makeOutput([c], 'float32') : null;
-    const view = (t: tf.TensorInfo) => heapView(backend, t);
-    addon().layerNormGrad(view(x!), view(mean!), view(rstd!), view(dy!), gamma ? view(gamma) : null, view(dx), dgamma ? view(dgamma) : null, dbeta ? view(dbeta) : null, rows, c);
-    return [dx, ...(dgamma ? [dgamma] : []), ...(dbeta ? [dbeta] : [])];
-  };
-  return [
-    { kernelName: LAYER_NORM_KERNEL, backendName, kernelFunc: forward as unknown as tf.KernelFunc },
-    { kernelName: LAYER_NORM_GRAD_KERNEL, backendName, kernelFunc: gradient as unknown as tf.KernelFunc },
-  ];
+  return { kernelName: DENSE_GELU_KERNEL, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
 /**
@@ -249,7 +288,7 @@ export function blasKernels(addon: AddonSource, stock: Record<string, tf.KernelC
     const transposeB = args.attrs?.['transposeB'] === true;
     const p = plan(a, b, transposeA, transposeB);
     if (p == null) return stock[tf.BatchMatMul]!.kernelFunc(args as never) as tf.TensorInfo;
-    return run(addon, args.backend, a, b, p, transposeA, transposeB, null, false);
+    return run(addon, args.backend, a, b, p, transposeA, transposeB, null, Activation.Linear);
   };
   const fusedMatMul = (args: KernelArgs): tf.TensorInfo => {
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
@@ -261,7 +300,7 @@ export function blasKernels(addon: AddonSource, stock: Record<string, tf.KernelC
     if (p == null || !biasFits || preluActivationWeights != null || (activation !== 'linear' && activation !== 'relu')) {
       return stock[tf._FusedMatMul]!.kernelFunc(args as never) as tf.TensorInfo;
     }
-    return run(addon, args.backend, a!, b!, p, transposeA, transposeB, bias ?? null, activation === 'relu');
+    return run(addon, args.backend, a!, b!, p, transposeA, transposeB, bias ?? null, activation === 'relu' ? Activation.Relu : Activation.Linear);
   };
   return [
     ...reductionKernels(addon, stock, backendName),

@@ -5,12 +5,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import {
+  BATCH_NORM_GRAD_KERNEL,
+  BATCH_NORM_KERNEL,
   FUSED_ADAMW_KERNEL,
   GELU_GRAD_KERNEL,
   GELU_KERNEL,
   LAYER_NORM_GRAD_KERNEL,
   LAYER_NORM_KERNEL,
+  DENSE_GELU_KERNEL,
   dense,
+  denseActivation,
   gelu,
   geluAutodiff,
   normalize,
@@ -159,6 +163,37 @@ describe('BLAS products', () => {
     const stock = await tf.profile(() => dense(x, w, bias));
     expect(stock.kernelNames).toContain(tf.Add);
     tf.dispose([x, w, bias, separate, reluSeparate, fused, reluFused, info.result as tf.Tensor, stock.result as tf.Tensor, dx!, dw!, db!, rx!, rw!, rb!]);
+  });
+
+  it('without a gradient, ReLU and GELU run in the product (bit for bit as apart); with one, apart; no tensor left', async () => {
+    await onBlas();
+    const x = tf.randomNormal([6, 33, 40], 0, 1, 'float32', 14);
+    const w = tf.randomNormal([40, 300], 0, 0.3, 'float32', 15);
+    const bias = tf.randomNormal([300], 0, 1, 'float32', 16);
+    const bits = (t: tf.Tensor) => Buffer.from((t.dataSync() as Float32Array).buffer);
+    for (const [name, act, fused] of [['gelu', gelu, DENSE_GELU_KERNEL], ['relu', tf.relu, tf._FusedMatMul]] as const) {
+      for (const b of [bias, null]) {
+        const apart = tf.tidy(() => act(dense(x, w, b)));
+        const info = await tf.profile(() => denseActivation(x, w, b, name, act));
+        expect(info.kernelNames, name).toContain(fused);
+        expect(info.kernelNames, name).not.toContain(name === 'gelu' ? GELU_KERNEL : tf.Relu);
+        expect((info.result as tf.Tensor).shape).toEqual([6, 33, 300]);
+        expect(bits(info.result as tf.Tensor).equals(bits(apart)), `${name} ${b ? 'with' : 'without'} bias`).toBe(true);
+        tf.dispose([apart, info.result as tf.Tensor]);
+      }
+      // Under a gradient the activation is its own node (its gradient needs the product's output).
+      const graded = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(denseActivation(t, w, bias, name, act)))(x));
+      expect(graded.kernelNames).not.toContain(DENSE_GELU_KERNEL);
+      tf.dispose(graded.result as tf.Tensor);
+    }
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) tf.dispose(denseActivation(x, w, bias, 'gelu', gelu));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => tf.engine().runKernel(DENSE_GELU_KERNEL, { a: x, b: w })).toThrow(/MlpBlocksDenseGelu: a and b must be float32 matrices/);
+    await onWasm();
+    const stock = await tf.profile(() => denseActivation(x, w, bias, 'gelu', gelu));
+    expect(stock.kernelNames).not.toContain(DENSE_GELU_KERNEL);
+    tf.dispose([stock.result as tf.Tensor, x, w, bias]);
   });
 
   it('gradients of a product (transposed operands inside) match the stock kernels', async () => {
@@ -358,56 +393,68 @@ describe('the GELU kernels', () => {
   });
 });
 
-describe('the layer-norm kernels', () => {
-  /** y and the gradients of Σ y·w with respect to x, γ and β (those given), as Float32Arrays. */
-  function layerNormAndGrads(shape: number[], withGamma: boolean, withBeta: boolean, epsilon: number): Float32Array[] {
-    return tf.tidy(() => {
+describe('the layer-norm and batch-norm kernels', () => {
+  /**
+   * y and the gradients of Σ y·w with respect to x, γ and β (those given), as Float32Arrays; over the last axis
+   * (layer norm) or every other axis (batch norm, whose mean and variance handed to onMoments come last).
+   */
+  function normAndGrads(shape: number[], withGamma: boolean, withBeta: boolean, epsilon: number, batch: boolean): Float32Array[] {
+    const moments: Float32Array[] = [];
+    const out = tf.tidy(() => {
       const c = shape[shape.length - 1]!;
       const x = tf.randomNormal(shape, 0.3, 2, 'float32', 1);
       const gamma = withGamma ? tf.randomNormal([c], 1, 0.5, 'float32', 2) : null;
       const beta = withBeta ? tf.randomNormal([c], 0, 0.5, 'float32', 3) : null;
       const w = tf.randomNormal(shape, 0, 1, 'float32', 4);
-      const ln = (t: tf.Tensor, g: tf.Tensor | null, b: tf.Tensor | null) => normalize(t, [t.rank - 1], epsilon, { gamma: g, beta: b });
+      const axes = batch ? shape.slice(0, -1).map((_, i) => i) : [shape.length - 1];
+      const onMoments = batch ? (m: tf.Tensor, v: tf.Tensor) => void moments.splice(0, 2, m.dataSync() as Float32Array, v.dataSync() as Float32Array) : undefined;
+      const norm = (t: tf.Tensor, g: tf.Tensor | null, b: tf.Tensor | null) => normalize(t, axes, epsilon, { gamma: g, beta: b, onMoments });
       const args = [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
-      const grads = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(ln(a[0]!, withGamma ? a[1]! : null, withBeta ? a[withGamma ? 2 : 1]! : null), w)))(args);
-      return [ln(x, gamma, beta), ...grads].map((t) => t.dataSync() as Float32Array);
+      const grads = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(norm(a[0]!, withGamma ? a[1]! : null, withBeta ? a[withGamma ? 2 : 1]! : null), w)))(args);
+      return [norm(x, gamma, beta), ...grads].map((t) => t.dataSync() as Float32Array);
     });
+    return [...out, ...moments];
   }
   const cases: Array<[number[], boolean, boolean, number]> = [
     [[37, 130], true, true, 1e-5],
     [[3, 49, 384], true, false, 1e-6], // gMLP-like; 147 rows: 18 blocks of 8 and 3 left over
     [[5, 7], false, true, 1e-5],
     [[2, 100, 33], false, false, 1e-3],
-    [[1], true, true, 1e-5], // one value: y = β, dx = 0
+    [[1, 1], true, true, 1e-5], // one value: y = β, dx = 0
   ];
-  for (const [shape, withGamma, withBeta, epsilon] of cases) {
-    it(`[${shape.join(', ')}] γ ${withGamma} β ${withBeta}: forward and gradients bit-identical to core's formula on stock wasm`, async () => {
-      await onWasm();
-      const stock = layerNormAndGrads(shape, withGamma, withBeta, epsilon);
-      await onBlas();
-      const blas = layerNormAndGrads(shape, withGamma, withBeta, epsilon);
-      expect(blas.length).toBe(stock.length);
-      stock.forEach((s, i) => expect(Buffer.from(blas[i]!.buffer).equals(Buffer.from(s.buffer)), `output ${i}`).toBe(true));
-    });
+  for (const batch of [false, true]) {
+    for (const [shape, withGamma, withBeta, epsilon] of [...cases, ...(batch ? [[[128, 1150], false, false, 1e-5]] as typeof cases : [])]) {
+      it(`${batch ? 'batch' : 'layer'} norm [${shape.join(', ')}] γ ${withGamma} β ${withBeta}: forward and gradients bit-identical to core's formula on stock wasm`, async () => {
+        await onWasm();
+        const stock = normAndGrads(shape, withGamma, withBeta, epsilon, batch);
+        await onBlas();
+        const blas = normAndGrads(shape, withGamma, withBeta, epsilon, batch);
+        expect(blas.length).toBe(stock.length);
+        stock.forEach((s, i) => expect(Buffer.from(blas[i]!.buffer).equals(Buffer.from(s.buffer)), `output ${i}`).toBe(true));
+      });
+    }
   }
 
-  it("core's normalize runs them on blas for the last axis only, leaving no tensor behind; wasm keeps the formula", async () => {
+  it("core's normalize runs them on blas (last axis; every other axis), leaving no tensor behind; wasm keeps the formula", async () => {
     await onBlas();
     const x = tf.randomNormal([16, 24], 0, 1, 'float32', 5);
     const gamma = tf.ones([24]);
-    const step = () => tf.tidy(() => tf.grads((t: tf.Tensor, g: tf.Tensor) => tf.sum(tf.square(normalize(t, [1], 1e-5, { gamma: g }))))([x, gamma]));
-    const info = await tf.profile(step);
-    expect(info.kernelNames).toEqual(expect.arrayContaining([LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL]));
-    expect(info.kernelNames).not.toContain('Rsqrt');
-    tf.dispose(info.result as tf.Tensor[]);
-    tf.dispose(step()); // warm
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 5; i++) tf.dispose(step());
-    expect(tf.memory().numTensors).toBe(before);
-    // A batch norm (leading axes) keeps the formula.
-    const batch = await tf.profile(() => normalize(x, [0], 1e-5));
-    expect(batch.kernelNames).not.toContain(LAYER_NORM_KERNEL);
-    tf.dispose(batch.result as tf.Tensor);
+    for (const [axis, forward, grad] of [[1, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL], [0, BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL]] as const) {
+      const step = () => tf.tidy(() => tf.grads((t: tf.Tensor, g: tf.Tensor) => tf.sum(tf.square(normalize(t, [axis], 1e-5, { gamma: g }))))([x, gamma]));
+      const info = await tf.profile(step);
+      expect(info.kernelNames).toEqual(expect.arrayContaining([forward, grad]));
+      expect(info.kernelNames).not.toContain('Rsqrt');
+      tf.dispose(info.result as tf.Tensor[]);
+      tf.dispose(step()); // warm
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 5; i++) tf.dispose(step());
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    // Normalising over some other set of axes keeps the formula.
+    const other = await tf.profile(() => normalize(tf.reshape(x, [4, 4, 24]), [1], 1e-5));
+    expect(other.kernelNames).not.toContain(BATCH_NORM_KERNEL);
+    expect(other.kernelNames).not.toContain(LAYER_NORM_KERNEL);
+    tf.dispose(other.result as tf.Tensor);
     await onWasm();
     const stock = await tf.profile(() => normalize(x, [1], 1e-5));
     expect(stock.kernelNames).not.toContain(LAYER_NORM_KERNEL);
@@ -432,7 +479,9 @@ describe('the layer-norm kernels', () => {
 describe('switching and errors', () => {
   it('blas has every wasm kernel, its own in place of five; wasm keeps the stock ones; transposes are free only on blas', async () => {
     const names = (backend: string) => tf.getKernelsForBackend(backend).map((k) => k.kernelName).sort();
-    expect(names('blas')).toEqual([...names('wasm'), FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL].sort());
+    expect(names('blas')).toEqual(
+      [...names('wasm'), FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, DENSE_GELU_KERNEL].sort(),
+    );
     for (const name of [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity]) {
       expect(tf.getKernel(name, 'blas')!.kernelFunc, name).not.toBe(tf.getKernel(name, 'wasm')!.kernelFunc);
     }
@@ -456,7 +505,7 @@ describe('switching and errors', () => {
     expect(() => configureBlas({ threads: 1.5 })).toThrow(/received 1\.5/);
   });
 
-  it('the thread pool splits AdamW, GELU, leading-axis sums and layer norm without changing a bit (1 vs 2 vs 3 threads)', () => {
+  it('the thread pool splits AdamW, GELU, leading-axis sums, layer and batch norm without changing a bit (1 vs 2 vs 3 threads)', () => {
     const addon = loadAddon();
     const n = 300_007; // above the split threshold, not a multiple of the 16-element part alignment
     const rand = (seed: number, scale = 1) => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 12.9898 + seed) * 43758.5453 % 1) * scale);
@@ -486,7 +535,12 @@ describe('switching and errors', () => {
       addon.layerNorm(big, gamma, beta, ln[0]!, ln[1]!, ln[2]!, rows, 1100, 1e-5);
       const lnGrad = [new Float32Array(rows * 1100), new Float32Array(1100), new Float32Array(1100)];
       addon.layerNormGrad(big, ln[1]!, ln[2]!, big.map((v) => v * 0.5 - 0.1), gamma, lnGrad[0]!, lnGrad[1]!, lnGrad[2]!, rows, 1100);
-      return [...outs, gelu, geluGrad, sum, mean, ...ln, ...lnGrad].map((a) => Buffer.from(a.buffer));
+      // Batch norm over the same 1024 rows (per channel), forward and gradient.
+      const bn = [new Float32Array(rows * 1100), new Float32Array(1100), new Float32Array(1100), new Float32Array(1100)];
+      addon.batchNorm(big, gamma, beta, bn[0]!, bn[1]!, bn[2]!, bn[3]!, rows, 1100, 1e-5);
+      const bnGrad = [new Float32Array(rows * 1100), new Float32Array(1100), new Float32Array(1100)];
+      addon.batchNormGrad(big, bn[1]!, bn[3]!, big.map((v) => v * 0.5 - 0.1), gamma, bnGrad[0]!, bnGrad[1]!, bnGrad[2]!, rows, 1100);
+      return [...outs, gelu, geluGrad, sum, mean, ...ln, ...lnGrad, ...bn, ...bnGrad].map((a) => Buffer.from(a.buffer));
     };
     const one = runAll(1);
     for (const threads of [2, 3]) {
@@ -522,8 +576,11 @@ describe('switching and errors', () => {
     expect(() => addon.gemm([1] as never, f(6), f(4), 1, 2, 2, 3, false, false, false, false, null, false)).toThrow(/argument a must be a Float32Array/);
     expect(() => addon.adamw(f(3), f(3), f(2), f(3), f(3), f(3), f(3), [])).toThrow(/adamw: m has 2 values but param has 3/);
     expect(() => addon.reduceRows(f(5), f(3), 2, 3, true)).toThrow(/reduceRows: 5 values cannot be 2 rows of 3/);
+    expect(() => addon.gemm(f(6), f(6), f(4), 1, 2, 2, 3, false, false, false, false, null, 3)).toThrow(/gemm: activation must be 0 \(none\), 1 \(ReLU\), 2 \(GELU\)/);
     expect(() => addon.layerNorm(f(6), f(3), null, f(6), f(2), f(1), 2, 3, 1e-5)).toThrow(/layerNorm: x, y, mean and rstd have 6, 6, 2 and 1 values for 2 rows of 3/);
     expect(() => addon.layerNorm(f(6), f(2), null, f(6), f(2), f(2), 2, 3, 1e-5)).toThrow(/layerNorm: gamma and beta must be null or Float32Arrays of 3 values/);
     expect(() => addon.layerNormGrad(f(6), f(2), f(2), f(5), null, f(6), null, null, 2, 3)).toThrow(/layerNormGrad: x, dy and dx need 6 values/);
+    expect(() => addon.batchNorm(f(6), null, null, f(6), f(3), f(3), f(2), 2, 3, 1e-5)).toThrow(/batchNorm: x and y need 6 values and mean, variance and rstd 3/);
+    expect(() => addon.batchNormGrad(f(6), f(3), f(3), f(6), f(2), f(6), null, null, 2, 3)).toThrow(/batchNormGrad: gamma, dgamma and dbeta must be null or Float32Arrays of 3 values/);
   });
 });

@@ -63,6 +63,7 @@ export { ACTIVATIONS, getActivation, gelu, geluAutodiff, geluTanh, silu, type Ac
 export { INITIALIZER_NAMES, resolveInitializer, seededInitializer, seededTensor, type InitializerSpec } from './initializers.js';
 export { SeededRandom, mix32, MAX_SEED, withSeededRandom, type SeededRandomState } from './random.js';
 export { dense, denseAutodiff } from './ops/dense.js';
+export { DENSE_GELU_KERNEL, denseActivation } from './ops/dense-activation.js';
 export {
   FUSED_ADAMW_KERNEL,
   GELU_GRAD_KERNEL,
@@ -72,7 +73,14 @@ export {
   setTransposeFreeProducts,
   type FusedAdamWAttrs,
 } from './ops/kernels.js';
-export { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, type LayerNormAttrs, type LayerNormGradAttrs } from './ops/layer-norm-kernel.js';
+export {
+  BATCH_NORM_GRAD_KERNEL,
+  BATCH_NORM_KERNEL,
+  LAYER_NORM_GRAD_KERNEL,
+  LAYER_NORM_KERNEL,
+  type LayerNormAttrs,
+  type LayerNormGradAttrs,
+} from './ops/norm-kernels.js';
 export { normalize, normalizeAutodiff, type MomentsCallback, type NormalizeOptions } from './ops/normalize.js';
 export { oneShape, oneTensor, lastDim, formatShape, tokenShape } from './shapes.js';
 export { Dense, DENSE_OPTIONS, type DenseArgs, type DenseOptions } from './layers/dense.js';

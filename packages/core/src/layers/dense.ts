@@ -3,7 +3,7 @@ import { getActivation } from '../activations.js';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { ConfigError } from '../errors.js';
 import { resolveInitializer } from '../initializers.js';
-import { dense } from '../ops/dense.js';
+import { denseActivation } from '../ops/dense-activation.js';
 import { option } from '../options/index.js';
 import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
@@ -60,7 +60,7 @@ export class Dense extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
-      return this.act(dense(x, this.kernel!.read(), this.bias?.read()));
+      return denseActivation(x, this.kernel!.read(), this.bias?.read(), this.activation, this.act);
     });
   }
 
@@ -83,7 +83,7 @@ export class Dense extends Block {
         const k = tf.slice(kernel, [0, from], [d, size]);
         const b = bias ? tf.slice(bias, [from], [size]) : undefined;
         from += size;
-        return this.act(dense(x, k, b));
+        return denseActivation(x, k, b, this.activation, this.act);
       });
     });
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { layerNormKernelApplies, layerNormNative } from './layer-norm-kernel.js';
+import { batchNormKernelApplies, batchNormNative, layerNormKernelApplies, layerNormNative } from './norm-kernels.js';
 
 /** Batch statistics of one normalisation, handed to a callback while the forward pass holds them. */
 export type MomentsCallback = (mean: tf.Tensor, variance: tf.Tensor) => void;
@@ -64,6 +64,8 @@ export function normalize(x: tf.Tensor, axes: number[], epsilon: number, options
   const { gamma, beta, onMoments } = options;
   // A layer norm (last axis) on a backend with native kernels for it: one kernel each way instead of ~10.
   if (onMoments === undefined && layerNormKernelApplies(x, axes, gamma, beta)) return layerNormNative(x, epsilon, gamma, beta);
+  // A batch norm in training (every axis but the last), likewise.
+  if (batchNormKernelApplies(x, axes, gamma, beta)) return batchNormNative(x, epsilon, gamma, beta, onMoments);
   const inputs = [x, ...(gamma ? [gamma] : []), ...(beta ? [beta] : [])];
   return normalizeOp(axes, epsilon, !!gamma, !!beta, onMoments)(...inputs);
 }
