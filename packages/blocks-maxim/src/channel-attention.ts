@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, LayerNorm, type OptionsInput, type OptionsOutput, type Shape,
+  Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, LayerNorm, type OptionEntries, type OptionsInput, type OptionsOutput,
+  type OptionsSchema, type Shape,
   ShapeError, defineOptions, dropout, oneTensor, option,
 } from '@mlp-blocks/core';
 import { geluTanh } from './activation.js';
@@ -64,44 +65,42 @@ export class ChannelAttention extends Block {
   }
 }
 
-/** The options of {@link Rcab}. */
-export const RCAB_OPTIONS = defineOptions({
+/** Options Rcab and Rdcab share (their own add to these). */
+const RESIDUAL_CA_OPTIONS = defineOptions({
   reduction: option.withDefault(option.positiveInt('Channel attention squeezes to channels / reduction (the authors\' channels_reduction).'), 4),
-  lreluSlope: option.withDefault(option.positiveNumber('Negative slope of the leaky ReLU between the convolutions.'), 0.2),
-  useBias: option.withDefault(option.boolean('Biases on the convolutions and the attention.'), true),
+  useBias: option.withDefault(option.boolean('Biases on the two inner layers and the attention.'), true),
   epsilon: option.withDefault(option.positiveNumber("LayerNorm epsilon (Flax's default)."), MAXIM_EPSILON),
 });
-/** Options of an Rcab block. */
-export type RcabArgs = BlockArgs & OptionsInput<typeof RCAB_OPTIONS.entries>;
-/** The parsed options are the block's properties. */
-export interface Rcab extends Readonly<OptionsOutput<typeof RCAB_OPTIONS.entries>> {}
 
 /**
- * MAXIM's residual channel-attention block: x + CA(conv2(LeakyReLU(conv1(LN(x))))), two 3 × 3 convolutions
- * keeping the channels. Images [b, h, w, c] → [b, h, w, c].
+ * The residual channel-attention pattern of MAXIM's RCAB and RDCAB: x + CA(second(act(first(LN(x))))), with two
+ * inner layers keeping the channels. Subclasses say which layers (3 × 3 convolutions or dense) and which activation.
  */
-export class Rcab extends Block {
-  static className = `${CLASS_PREFIX}Rcab`;
-  static override packageName = '@mlp-blocks/maxim';
+abstract class ResidualChannelAttention extends Block {
+  declare readonly reduction: number;
+  declare readonly useBias: boolean;
+  declare readonly epsilon: number;
   private readonly norm: LayerNorm;
-  private conv1: Conv2d | null = null;
-  private conv2: Conv2d | null = null;
+  private inner: [Block, Block] | null = null;
   private readonly attention: ChannelAttention;
 
-  constructor(args: RcabArgs = {}) {
+  protected constructor(args: BlockArgs, schema: OptionsSchema<OptionEntries>) {
     super(args);
-    Object.assign(this, this.parseOptions(RCAB_OPTIONS, args));
+    Object.assign(this, this.parseOptions(schema, args));
     this.norm = this.own(new LayerNorm({ name: 'norm', epsilon: this.epsilon }));
     this.attention = new ChannelAttention({ name: 'attention', reduction: this.reduction, useBias: this.useBias });
   }
 
+  /** The two inner layers for c channels (named as the authors' weights). */
+  protected abstract innerLayers(c: number): [Block, Block];
+  /** What runs between them. */
+  protected abstract activate(h: tf.Tensor, kwargs: Kwargs): tf.Tensor;
+
   override build(inputShape: Shape | Shape[]): void {
     const shape = imageShape(this.blockName, inputShape);
-    const c = shape[3]!;
-    this.conv1 = this.own(new Conv2d({ name: 'conv1', filters: c, kernelSize: 3, useBias: this.useBias }));
-    this.conv2 = this.own(new Conv2d({ name: 'conv2', filters: c, kernelSize: 3, useBias: this.useBias }));
+    this.inner = this.innerLayers(shape[3]!).map((layer) => this.own(layer)) as [Block, Block];
     this.own(this.attention);
-    for (const layer of [this.norm, this.conv1, this.conv2, this.attention]) this.buildOwned(layer, shape);
+    for (const layer of [this.norm, ...this.inner, this.attention]) this.buildOwned(layer, shape);
     this.built = true;
   }
 
@@ -112,17 +111,48 @@ export class Rcab extends Block {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
-      const h = tf.leakyRelu(this.callOwned(this.conv1!, this.callOwned(this.norm, x, kwargs), kwargs), this.lreluSlope);
-      return tf.add(x, this.callOwned(this.attention, this.callOwned(this.conv2!, h, kwargs), kwargs));
+      const [first, second] = this.inner!;
+      const h = this.activate(this.callOwned(first, this.callOwned(this.norm, x, kwargs), kwargs), kwargs);
+      return tf.add(x, this.callOwned(this.attention, this.callOwned(second, h, kwargs), kwargs));
     });
+  }
+}
+
+/** The options of {@link Rcab}. */
+export const RCAB_OPTIONS = defineOptions({
+  ...RESIDUAL_CA_OPTIONS.entries,
+  lreluSlope: option.withDefault(option.positiveNumber('Negative slope of the leaky ReLU between the convolutions.'), 0.2),
+});
+/** Options of an Rcab block. */
+export type RcabArgs = BlockArgs & OptionsInput<typeof RCAB_OPTIONS.entries>;
+/** The parsed options are the block's properties. */
+export interface Rcab extends Readonly<OptionsOutput<typeof RCAB_OPTIONS.entries>> {}
+
+/**
+ * MAXIM's residual channel-attention block: x + CA(conv2(LeakyReLU(conv1(LN(x))))), two 3 × 3 convolutions
+ * keeping the channels. Images [b, h, w, c] → [b, h, w, c].
+ */
+export class Rcab extends ResidualChannelAttention {
+  static className = `${CLASS_PREFIX}Rcab`;
+  static override packageName = '@mlp-blocks/maxim';
+
+  constructor(args: RcabArgs = {}) {
+    super(args, RCAB_OPTIONS);
+  }
+
+  protected override innerLayers(c: number): [Block, Block] {
+    const conv = (name: string) => new Conv2d({ name, filters: c, kernelSize: 3, useBias: this.useBias });
+    return [conv('conv1'), conv('conv2')];
+  }
+
+  protected override activate(h: tf.Tensor): tf.Tensor {
+    return tf.leakyRelu(h, this.lreluSlope);
   }
 }
 
 /** The options of {@link Rdcab}. */
 export const RDCAB_OPTIONS = defineOptions({
-  reduction: option.withDefault(option.positiveInt('Channel attention squeezes to channels / reduction.'), 4),
-  useBias: option.withDefault(option.boolean('Biases on the MLP and the attention.'), true),
-  epsilon: option.withDefault(option.positiveNumber("LayerNorm epsilon (Flax's default)."), MAXIM_EPSILON),
+  ...RESIDUAL_CA_OPTIONS.entries,
   dropout: option.withDefault(option.rate('Dropout after the MLP\'s activation.'), 0),
 });
 /** Options of an Rdcab block. */
@@ -134,41 +164,20 @@ export interface Rdcab extends Readonly<OptionsOutput<typeof RDCAB_OPTIONS.entri
  * MAXIM's residual dense channel-attention block of the bottleneck: x + CA(MLP(LN(x))), the MLP c → c → c with
  * GELU. Images [b, h, w, c] → [b, h, w, c].
  */
-export class Rdcab extends Block {
+export class Rdcab extends ResidualChannelAttention {
   static className = `${CLASS_PREFIX}Rdcab`;
   static override packageName = '@mlp-blocks/maxim';
-  private readonly norm: LayerNorm;
-  private fc1: Dense | null = null;
-  private fc2: Dense | null = null;
-  private readonly attention: ChannelAttention;
 
   constructor(args: RdcabArgs = {}) {
-    super(args);
-    Object.assign(this, this.parseOptions(RDCAB_OPTIONS, args));
-    this.norm = this.own(new LayerNorm({ name: 'norm', epsilon: this.epsilon }));
-    this.attention = new ChannelAttention({ name: 'attention', reduction: this.reduction, useBias: this.useBias });
+    super(args, RDCAB_OPTIONS);
   }
 
-  override build(inputShape: Shape | Shape[]): void {
-    const shape = imageShape(this.blockName, inputShape);
-    const c = shape[3]!;
-    const init = { units: c, useBias: this.useBias, kernelInitializer: MLP_INIT, biasInitializer: 'zeros' as const };
-    this.fc1 = this.own(new Dense({ name: 'fc1', ...init }));
-    this.fc2 = this.own(new Dense({ name: 'fc2', ...init }));
-    this.own(this.attention);
-    for (const layer of [this.norm, this.fc1, this.fc2, this.attention]) this.buildOwned(layer, shape);
-    this.built = true;
+  protected override innerLayers(c: number): [Block, Block] {
+    const fc = (name: string) => new Dense({ name, units: c, useBias: this.useBias, kernelInitializer: MLP_INIT, biasInitializer: 'zeros' });
+    return [fc('fc1'), fc('fc2')];
   }
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return imageShape(this.blockName, inputShape);
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
-    return tf.tidy(() => {
-      const x = oneTensor(this.blockName, inputs);
-      const h = dropout(geluTanh(this.callOwned(this.fc1!, this.callOwned(this.norm, x, kwargs), kwargs)), this.dropout, this.isTraining(kwargs));
-      return tf.add(x, this.callOwned(this.attention, this.callOwned(this.fc2!, h, kwargs), kwargs));
-    });
+  protected override activate(h: tf.Tensor, kwargs: Kwargs): tf.Tensor {
+    return dropout(geluTanh(h), this.dropout, this.isTraining(kwargs));
   }
 }

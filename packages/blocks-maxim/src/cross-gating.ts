@@ -8,7 +8,7 @@ import { Conv2d, ConvTranspose2x2, imageShape } from './conv.js';
 import { MLP_INIT, SpatialProjection } from './gating.js';
 import { MULTI_AXIS_OPTIONS } from './multi-axis-block.js';
 import { recompute, stackPair, unstackPair } from './recompute.js';
-import { denseOfConcat } from './split-dense.js';
+import { SplitHeadBlock } from './split-head.js';
 
 /** The options of {@link SpatialGatingWeights}. */
 export const SPATIAL_GATING_WEIGHTS_OPTIONS = defineOptions({
@@ -22,53 +22,30 @@ export interface SpatialGatingWeights extends Readonly<OptionsOutput<typeof SPAT
 /**
  * The gating weights of MAXIM's cross-gating block (the authors' `GetSpatialGatingWeights`): GELU(W_in · LN(x))
  * (c → inputProjFactor·c), one half mixed over the grid, the other over blocks (spatial biases start at one, no
- * gate here), concatenated and projected back to c. Images [b, h, w, c] → [b, h, w, c].
+ * gate here), projected back to c together. Images [b, h, w, c] → [b, h, w, c].
  */
-export class SpatialGatingWeights extends Block {
+export class SpatialGatingWeights extends SplitHeadBlock {
   static className = `${CLASS_PREFIX}SpatialGatingWeights`;
   static override packageName = '@mlp-blocks/maxim';
-  private readonly norm: LayerNorm;
-  private inProject: Dense | null = null;
-  private readonly grid: SpatialProjection;
-  private readonly block: SpatialProjection;
-  private outProject: Dense | null = null;
+  // The authors leave these two at Flax's default initializer (lecun normal), unlike the gMLP projections.
+  protected override readonly projectionInit = 'lecunNormal';
 
   constructor(args: SpatialGatingWeightsArgs) {
-    super(args);
-    Object.assign(this, this.parseOptions(SPATIAL_GATING_WEIGHTS_OPTIONS, args));
-    this.norm = this.own(new LayerNorm({ name: 'norm', epsilon: this.epsilon }));
-    this.grid = this.own(new SpatialProjection({ name: 'grid', axis: 'grid', size: this.gridSize, useBias: this.useBias, biasInitializer: 'ones' }));
-    this.block = this.own(new SpatialProjection({ name: 'block', axis: 'block', size: this.blockSize, useBias: this.useBias, biasInitializer: 'ones' }));
+    super(args, SPATIAL_GATING_WEIGHTS_OPTIONS);
   }
 
-  override build(inputShape: Shape | Shape[]): void {
-    const shape = imageShape(this.blockName, inputShape);
-    const c = shape[3]!;
-    const wide = c * this.inputProjFactor;
-    if (wide % 2 !== 0) throw new ShapeError(`${this.blockName}: channels × inputProjFactor must be even, received ${c} × ${this.inputProjFactor}`);
-    // The authors leave these two at Flax's default initializer (lecun normal), unlike the gMLP projections.
-    this.inProject = this.own(new Dense({ name: 'in_project', units: wide, useBias: this.useBias, kernelInitializer: 'lecunNormal', biasInitializer: 'zeros' }));
-    this.outProject = this.own(new Dense({ name: 'out_project', units: c, useBias: this.useBias, kernelInitializer: 'lecunNormal', biasInitializer: 'zeros' }));
-    const half = [...shape.slice(0, 3), wide / 2];
-    this.buildOwned(this.norm, shape);
-    this.buildOwned(this.inProject, shape);
-    this.buildOwned(this.grid, half);
-    this.buildOwned(this.block, half);
-    this.buildOwned(this.outProject, [...shape.slice(0, 3), wide]);
-    this.built = true;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return imageShape(this.blockName, inputShape);
+  protected override makeBranches(): [SpatialProjection, SpatialProjection] {
+    const common = { useBias: this.useBias, biasInitializer: 'ones' } as const;
+    return [
+      new SpatialProjection({ name: 'grid', axis: 'grid', size: this.gridSize, ...common }),
+      new SpatialProjection({ name: 'block', axis: 'block', size: this.blockSize, ...common }),
+    ];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-      const half = this.inProject!.units / 2;
-      const [u, v] = this.inProject!.callColumns(this.callOwned(this.norm, x, kwargs), [half, half]).map((t) => geluTanh(t)) as [tf.Tensor, tf.Tensor];
-      const y = denseOfConcat(this.outProject!.kernel!.read(), this.outProject!.bias?.read() ?? null, [this.callOwned(this.grid, u, kwargs), this.callOwned(this.block, v, kwargs)]);
-      return dropout(y, this.dropout, this.isTraining(kwargs));
+      return dropout(this.splitHead(x, kwargs), this.dropout, this.isTraining(kwargs));
     });
   }
 }
@@ -78,7 +55,7 @@ export const CROSS_GATING_OPTIONS = defineOptions({
   features: option.positiveInt('Channels of both streams after their 1 × 1 input convolutions (and of the outputs).'),
   upsampleY: option.withDefault(option.boolean('First up-sample y by a 2 × 2 transposed convolution (y at half the resolution of x), as between UNet scales.'), true),
   returnY: option.withDefault(option.boolean('Output [x, y] (both gated streams) instead of x alone.'), false),
-  ...pickOptions(MULTI_AXIS_OPTIONS, ['blockSize', 'gridSize', 'inputProjFactor', 'useBias', 'epsilon', 'dropout']),
+  ...SPATIAL_GATING_WEIGHTS_OPTIONS.entries,
 });
 /** Options of a CrossGatingBlock. */
 export type CrossGatingBlockArgs = BlockArgs & OptionsInput<typeof CROSS_GATING_OPTIONS.entries>;

@@ -1,12 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, LayerNorm, type OptionsInput, type OptionsOutput, type Shape,
-  ShapeError, defineOptions, dropout, oneTensor, option, pickOptions,
+  type BlockArgs, CLASS_PREFIX, type Kwargs, type OptionsInput, type OptionsOutput, defineOptions, dropout, oneTensor, option,
+  pickOptions,
 } from '@mlp-blocks/core';
-import { geluTanh } from './activation.js';
-import { imageShape } from './conv.js';
 import { AXIS_GMLP_OPTIONS, AxisGmlpLayer, MLP_INIT } from './gating.js';
-import { denseOfConcat } from './split-dense.js';
+import { SplitHeadBlock } from './split-head.js';
 
 /** The options of {@link MultiAxisGmlpBlock} (the UNet blocks compose them). */
 export const MULTI_AXIS_OPTIONS = defineOptions({
@@ -25,55 +23,30 @@ export interface MultiAxisGmlpBlock extends Readonly<OptionsOutput<typeof MULTI_
 /**
  * MAXIM's multi-axis gated MLP block (the authors' `ResidualSplitHeadMultiAxisGmlpLayer`): after
  * GELU(W_in · LN(x)) (c → inputProjFactor·c), one half of the channels goes through a grid gMLP layer (global,
- * dilated mixing), the other through a block gMLP layer (local mixing); the halves are concatenated, projected
- * back to c and added to x. Images [b, h, w, c] → [b, h, w, c], any h and w (see SpatialProjection).
+ * dilated mixing), the other through a block gMLP layer (local mixing); the halves are projected back to c together
+ * and added to x. Images [b, h, w, c] → [b, h, w, c], any h and w (see SpatialProjection).
  */
-export class MultiAxisGmlpBlock extends Block {
+export class MultiAxisGmlpBlock extends SplitHeadBlock {
   static className = `${CLASS_PREFIX}MultiAxisGmlpBlock`;
   static override packageName = '@mlp-blocks/maxim';
-  private readonly norm: LayerNorm;
-  private inProject: Dense | null = null;
-  private readonly grid: AxisGmlpLayer;
-  private readonly block: AxisGmlpLayer;
-  private outProject: Dense | null = null;
+  protected override readonly projectionInit = MLP_INIT;
 
   constructor(args: MultiAxisGmlpBlockArgs) {
-    super(args);
-    Object.assign(this, this.parseOptions(MULTI_AXIS_OPTIONS, args));
+    super(args, MULTI_AXIS_OPTIONS);
+  }
+
+  protected override makeBranches(): [AxisGmlpLayer, AxisGmlpLayer] {
     const common = { useBias: this.useBias, epsilon: this.epsilon, dropout: this.dropout };
-    this.norm = this.own(new LayerNorm({ name: 'norm', epsilon: this.epsilon }));
-    this.grid = this.own(new AxisGmlpLayer({ name: 'grid', axis: 'grid', size: this.gridSize, factor: this.gridGmlpFactor, ...common }));
-    this.block = this.own(new AxisGmlpLayer({ name: 'block', axis: 'block', size: this.blockSize, factor: this.blockGmlpFactor, ...common }));
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    const shape = imageShape(this.blockName, inputShape);
-    const c = shape[3]!;
-    const wide = c * this.inputProjFactor;
-    if (wide % 2 !== 0) throw new ShapeError(`${this.blockName}: channels × inputProjFactor must be even (split between the branches), received ${c} × ${this.inputProjFactor}`);
-    const dense = (name: string, units: number) => this.own(new Dense({ name, units, useBias: this.useBias, kernelInitializer: MLP_INIT, biasInitializer: 'zeros' }));
-    this.inProject = dense('in_project', wide);
-    this.outProject = dense('out_project', c);
-    const half = [...shape.slice(0, 3), wide / 2];
-    this.buildOwned(this.norm, shape);
-    this.buildOwned(this.inProject, shape);
-    this.buildOwned(this.grid, half);
-    this.buildOwned(this.block, half);
-    this.buildOwned(this.outProject, [...shape.slice(0, 3), wide]);
-    this.built = true;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    return imageShape(this.blockName, inputShape);
+    return [
+      new AxisGmlpLayer({ name: 'grid', axis: 'grid', size: this.gridSize, factor: this.gridGmlpFactor, ...common }),
+      new AxisGmlpLayer({ name: 'block', axis: 'block', size: this.blockSize, factor: this.blockGmlpFactor, ...common }),
+    ];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = oneTensor(this.blockName, inputs);
-      const half = this.inProject!.units / 2;
-      const [u, v] = this.inProject!.callColumns(this.callOwned(this.norm, x, kwargs), [half, half]).map((t) => geluTanh(t)) as [tf.Tensor, tf.Tensor];
-      const y = denseOfConcat(this.outProject!.kernel!.read(), this.outProject!.bias?.read() ?? null, [this.callOwned(this.grid, u, kwargs), this.callOwned(this.block, v, kwargs)]);
-      return tf.add(x, dropout(y, this.dropout, this.isTraining(kwargs)));
+      return tf.add(x, dropout(this.splitHead(x, kwargs), this.dropout, this.isTraining(kwargs)));
     });
   }
 }
