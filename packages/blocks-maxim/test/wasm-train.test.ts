@@ -1,4 +1,4 @@
-// The convolutions are im2col products, so MAXIM trains on wasm (which has no Conv2DBackpropFilter): a real
+// The convolutions' gradients are made of Conv2D, so MAXIM trains on wasm (which has no Conv2DBackpropFilter): a real
 // fit on wasm lowers the loss, every weight receives a gradient, and the tensor count stays flat over steps.
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
