@@ -1,17 +1,19 @@
 // A/B of the `blas` backend's fusions in one process: the same model and batch, configurations taking turns
 // in every round, so that a changing machine load falls on all of them alike. Configurations:
-//   new   — everything on (native layer norm, bias and ReLU/GELU inside the product);
-//   noln  — layer norm on the tensor formula (core's LAYER_NORM kernels unregistered for blas);
+//   new    — everything on (native layer and batch norm, bias and ReLU/GELU inside the product);
+//   nonorm — layer and batch norm on the tensor formula (core's LAYER_NORM and BATCH_NORM* kernels unregistered);
 //   nofuse — (inference only) no product fusions: dense's bias as a separate Add and the activation as its own
 //            kernel (setTransposeFreeProducts(null): the forward pass has no transposed products, so this switches
 //            only the fusions);
-//   old   — both off (inference) / noln (training).
+//   old    — both off (inference) / nonorm (training: the product fusions cannot be switched off alone there).
+// Each line gives the median samples/s of every configuration and the median over rounds of its ratio to the last
+// configuration in the same round.
 // Run: node bench/ab-blas.mjs --workloads 1,2,3,4 --mode infer --rounds 5 --steps 5 [--configs new,old]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@mlp-blocks/backends/node';
 import '@mlp-blocks/backend-blas';
-import { LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, setTransposeFreeProducts } from '@mlp-blocks/core';
+import { BATCH_NORM_GRAD_KERNEL, BATCH_NORM_INFERENCE_KERNEL, BATCH_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, LAYER_NORM_KERNEL, setTransposeFreeProducts } from '@mlp-blocks/core';
 import { buildSeeded, median } from '@mlp-blocks/cli';
 import { AdamW, mse, softmaxCrossEntropy, trainStep } from '@mlp-blocks/train';
 import { BATCH, OPTIMIZER, makeBatch, workload } from './workloads.mjs';
@@ -23,17 +25,17 @@ const { values } = parseArgs({ options: {
 } });
 const mode = values.mode;
 if (mode !== 'infer' && mode !== 'train') throw new Error(`ab-blas: --mode must be infer or train, received ${mode}`);
-const configs = (values.configs ?? (mode === 'infer' ? 'new,noln,nofuse,old' : 'new,old')).split(',');
+const configs = (values.configs ?? (mode === 'infer' ? 'new,nonorm,nofuse,old' : 'new,old')).split(',');
 await useBackend('blas', { threads: Number(values.threads) });
-const lnKernels = [LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL].map((name) => tf.getKernel(name, 'blas'));
+const normKernels = [LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, BATCH_NORM_INFERENCE_KERNEL].map((name) => tf.getKernel(name, 'blas'));
 
 function set(config) {
-  const ln = config === 'new' || config === 'nofuse';
-  const bias = mode === 'infer' ? config === 'new' || config === 'noln' : true;
-  for (const k of lnKernels) {
+  const norms = config === 'new' || config === 'nofuse';
+  const bias = mode === 'infer' ? config === 'new' || config === 'nonorm' : true;
+  for (const k of normKernels) {
     const present = tf.getKernel(k.kernelName, 'blas') !== undefined;
-    if (ln && !present) tf.registerKernel(k);
-    if (!ln && present) tf.unregisterKernel(k.kernelName, 'blas');
+    if (norms && !present) tf.registerKernel(k);
+    if (!norms && present) tf.unregisterKernel(k.kernelName, 'blas');
   }
   setTransposeFreeProducts(bias ? 'blas' : null);
 }
@@ -62,7 +64,12 @@ for (const id of values.workloads.split(',').map(Number)) {
     }
   }
   set('new');
-  const line = configs.map((c) => `${c} ${Math.round(median(rates[c]))} [${rates[c].map(Math.round).join(' ')}]`).join(' | ');
+  // Ratios within a round (configurations minutes apart at most) stand up to a drifting load better than medians.
+  const base = configs[configs.length - 1];
+  const ratio = (c) => median(rates[c].map((r, i) => r / rates[base][i]));
+  const line = configs
+    .map((c) => `${c} ${Math.round(median(rates[c]))} [${rates[c].map(Math.round).join(' ')}]${c === base ? '' : ` ×${ratio(c).toFixed(2)} vs ${base}`}`)
+    .join(' | ');
   console.log(`workload ${id} (${w.name}) ${mode} samples/s, medians of ${values.rounds} rounds: ${line}; numTensors ${before} → ${tf.memory().numTensors}`);
   tf.dispose([x, y]);
   optimizer.dispose();

@@ -871,6 +871,60 @@ static napi_value batch_norm_grad(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Batch norm in evaluation: y = ((x − mean)·rstd)·γ + β with rstd = 1 / √(variance + ε) per channel, rows split. */
+struct bn_eval_ctx {
+  const float *x, *mean, *rstd, *gamma, *beta;
+  float *y;
+  size_t c;
+};
+
+VECTOR_CLONES static void bn_eval_range(void *ctx, size_t begin, size_t end) {
+  const struct bn_eval_ctx *k = ctx;
+  const size_t c = k->c;
+  const float *restrict mean = k->mean, *restrict rstd = k->rstd, *restrict gamma = k->gamma, *restrict beta = k->beta;
+  for (size_t r = begin; r < end; r++) {
+    const float *restrict xr = k->x + r * c;
+    float *restrict yr = k->y + r * c;
+    if (gamma != NULL && beta != NULL) {
+      for (size_t j = 0; j < c; j++) yr[j] = ((xr[j] - mean[j]) * rstd[j]) * gamma[j] + beta[j];
+    } else if (gamma != NULL) {
+      for (size_t j = 0; j < c; j++) yr[j] = ((xr[j] - mean[j]) * rstd[j]) * gamma[j];
+    } else if (beta != NULL) {
+      for (size_t j = 0; j < c; j++) yr[j] = ((xr[j] - mean[j]) * rstd[j]) + beta[j];
+    } else {
+      for (size_t j = 0; j < c; j++) yr[j] = (xr[j] - mean[j]) * rstd[j];
+    }
+  }
+}
+
+/* batchNormInference(x, mean, variance, gamma|null, beta|null, y, rows, c, epsilon) */
+static napi_value batch_norm_inference(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 9) THROW(env, "batchNormInference: expected 9 arguments, received %zu", argc);
+  long long rows, c;
+  double eps;
+  if (!get_int(env, argv[6], &rows) || !get_int(env, argv[7], &c) || !get_double(env, argv[8], &eps) || rows < 0 || c < 1)
+    THROW(env, "batchNormInference: rows must be a count, c a positive count and epsilon a number");
+  float *x, *y, *mean, *var, *gamma, *beta;
+  size_t x_len, y_len;
+  if (!float_view(env, argv[0], &x, &x_len) || !float_view(env, argv[5], &y, &y_len))
+    THROW(env, "batchNormInference: x and y must be Float32Arrays");
+  if ((long long)x_len != rows * c || (long long)y_len != rows * c)
+    THROW(env, "batchNormInference: x and y have %zu and %zu values for %lld rows of %lld", x_len, y_len, rows, c);
+  if (!optional_view(env, argv[1], &mean, (size_t)c) || mean == NULL || !optional_view(env, argv[2], &var, (size_t)c) || var == NULL ||
+      !optional_view(env, argv[3], &gamma, (size_t)c) || !optional_view(env, argv[4], &beta, (size_t)c))
+    THROW(env, "batchNormInference: mean and variance must be Float32Arrays of %lld values, gamma and beta too or null", c);
+  float *rstd = malloc((size_t)c * sizeof(float));
+  if (rstd == NULL) THROW(env, "batchNormInference: out of memory for %lld values", c);
+  for (long long j = 0; j < c; j++) rstd[j] = 1.0f / sqrtf(var[j] + (float)eps);
+  struct bn_eval_ctx k = {x, mean, rstd, gamma, beta, y, (size_t)c};
+  parallel_for(bn_eval_range, &k, (size_t)rows, ln_grain((size_t)c));
+  free(rstd);
+  return NULL;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -908,6 +962,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"layerNormGrad", NULL, layer_norm_grad, NULL, NULL, NULL, napi_default, NULL},
       {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_default, NULL},
       {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"batchNormInference", NULL, batch_norm_inference, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"describe", NULL, describe, NULL, NULL, NULL, napi_default, NULL},
   };

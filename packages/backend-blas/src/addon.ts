@@ -83,6 +83,17 @@ export interface BlasAddon {
     rows: number,
     c: number,
   ): void;
+  batchNormInference(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    y: Float32Array,
+    rows: number,
+    c: number,
+    epsilon: number,
+  ): void;
   setThreads(threads: number): void;
   describe(): { config: string; core: string; threads: number };
 }

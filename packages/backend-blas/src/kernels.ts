@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
   BATCH_NORM_GRAD_KERNEL,
+  BATCH_NORM_INFERENCE_KERNEL,
   BATCH_NORM_KERNEL,
   DENSE_GELU_KERNEL,
   FUSED_ADAMW_KERNEL,
@@ -255,7 +256,25 @@ export function normKernels(addon: AddonSource, backendName: string): tf.KernelC
       { kernelName: gradName, backendName, kernelFunc: gradient as unknown as tf.KernelFunc },
     ];
   };
-  return [...make(LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, false), ...make(BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, true)];
+  // A batch norm in evaluation, with the running statistics as inputs: one pass.
+  const inference = (args: KernelArgs): tf.TensorInfo => {
+    const { x, mean, variance, gamma, beta } = args.inputs;
+    if (x == null || x.shape.length < 1 || tf.util.sizeFromShape(x.shape) === 0) throw new Error(`${BATCH_NORM_INFERENCE_KERNEL}: x must have values`);
+    const c = x.shape[x.shape.length - 1]!;
+    check(BATCH_NORM_INFERENCE_KERNEL, args.inputs, { x: x.shape, mean: [c], variance: [c], ...(gamma ? { gamma: [c] } : {}), ...(beta ? { beta: [c] } : {}) });
+    const { epsilon } = args.attrs as unknown as LayerNormAttrs;
+    const backend = args.backend;
+    onThisBackend(backend, x, mean, variance, gamma, beta);
+    const y = backend.makeOutput(x.shape, 'float32');
+    const view = (t: tf.TensorInfo) => heapView(backend, t);
+    addon().batchNormInference(view(x), view(mean!), view(variance!), gamma ? view(gamma) : null, beta ? view(beta) : null, view(y), tf.util.sizeFromShape(x.shape) / c, c, epsilon);
+    return y;
+  };
+  return [
+    ...make(LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, false),
+    ...make(BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, true),
+    { kernelName: BATCH_NORM_INFERENCE_KERNEL, backendName, kernelFunc: inference as unknown as tf.KernelFunc },
+  ];
 }
 
 /**

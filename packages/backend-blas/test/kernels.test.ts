@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   BATCH_NORM_GRAD_KERNEL,
+  BATCH_NORM_INFERENCE_KERNEL,
   BATCH_NORM_KERNEL,
+  BatchNorm,
   FUSED_ADAMW_KERNEL,
   GELU_GRAD_KERNEL,
   GELU_KERNEL,
@@ -462,6 +464,33 @@ describe('the layer-norm and batch-norm kernels', () => {
     tf.dispose([stock.result as tf.Tensor, x, gamma]);
   });
 
+  it('a batch norm in evaluation is one kernel on blas, bit for bit as the formula on wasm; under a gradient, the formula', async () => {
+    const x = tf.randomNormal([33, 40], 0.5, 2, 'float32', 21);
+    for (const affine of [false, true]) {
+      const bn = new BatchNorm({ affine });
+      const run = async (backend: string) => {
+        await tf.setBackend(backend);
+        const info = await tf.profile(() => bn.apply(x, { training: false }) as tf.Tensor);
+        const out = Buffer.from(((info.result as tf.Tensor).dataSync() as Float32Array).slice().buffer);
+        tf.dispose(info.result as tf.Tensor);
+        return { out, names: info.kernelNames };
+      };
+      await onWasm();
+      bn.apply(x, { training: true }); // running statistics that are not 0 and 1
+      if (affine) bn.setWeights([...bn.getWeights().slice(0, 2), tf.randomNormal([40], 1, 0.3, 'float32', 22), tf.randomNormal([40], 0, 0.3, 'float32', 23)]);
+      const stock = await run('wasm');
+      const blas = await run('blas');
+      expect(blas.names).toEqual([BATCH_NORM_INFERENCE_KERNEL]);
+      expect(stock.names).not.toContain(BATCH_NORM_INFERENCE_KERNEL);
+      expect(blas.out.equals(stock.out), `affine ${affine}`).toBe(true);
+      const graded = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(bn.apply(t, { training: false }) as tf.Tensor))(x));
+      expect(graded.kernelNames).not.toContain(BATCH_NORM_INFERENCE_KERNEL);
+      tf.dispose(graded.result as tf.Tensor);
+      bn.dispose();
+    }
+    x.dispose();
+  });
+
   it('rejects mismatched inputs, naming them', async () => {
     await onBlas();
     const x = tf.zeros([4, 3]);
@@ -480,7 +509,7 @@ describe('switching and errors', () => {
   it('blas has every wasm kernel, its own in place of five; wasm keeps the stock ones; transposes are free only on blas', async () => {
     const names = (backend: string) => tf.getKernelsForBackend(backend).map((k) => k.kernelName).sort();
     expect(names('blas')).toEqual(
-      [...names('wasm'), FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, DENSE_GELU_KERNEL].sort(),
+      [...names('wasm'), FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, BATCH_NORM_INFERENCE_KERNEL, DENSE_GELU_KERNEL].sort(),
     );
     for (const name of [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity]) {
       expect(tf.getKernel(name, 'blas')!.kernelFunc, name).not.toBe(tf.getKernel(name, 'wasm')!.kernelFunc);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormInferenceNative } from '../ops/norm-kernels.js';
 import { normalize } from '../ops/normalize.js';
 import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { ShapeError } from '../errors.js';
@@ -67,6 +68,11 @@ export class BatchNorm extends Block {
           onMoments: (mean, variance) => this.updateRunning(tf.reshape(mean, [d]), tf.reshape(variance, [d]), n),
         });
       }
+      const gamma = this.affine ? this.gamma!.read() : null;
+      const beta = this.affine ? this.beta!.read() : null;
+      // One native kernel where the backend has it (blas) and no gradient is recorded; the same values.
+      const fused = batchNormInferenceNative(x, this.runningMean!.read(), this.runningVar!.read(), this.epsilon, gamma, beta);
+      if (fused) return fused;
       const y = tf.mul(tf.sub(x, this.runningMean!.read()), tf.rsqrt(tf.add(this.runningVar!.read(), this.epsilon)));
       return this.affine ? tf.add(tf.mul(y, this.gamma!.read()), this.beta!.read()) : y;
     });

@@ -45,7 +45,38 @@ export const BATCH_NORM_KERNEL = 'MlpBlocksBatchNorm';
  */
 export const BATCH_NORM_GRAD_KERNEL = 'MlpBlocksBatchNormGrad';
 
+/**
+ * Name of the optional kernel of a batch norm in evaluation (running statistics): inputs `x` (float32 [..., c]),
+ * `mean` and `variance` (float32 [c]) and optionally `gamma` and `beta` (float32 [c]); attrs
+ * {@link LayerNormAttrs}; output y = (x − mean)·(1 / √(variance + ε))·γ + β, in that order of float32 operations
+ * (bit-identical to core's BatchNorm formula). No gradient.
+ */
+export const BATCH_NORM_INFERENCE_KERNEL = 'MlpBlocksBatchNormInference';
+
 const hasKernel = (name: string) => tf.getKernel(name, tf.getBackend()) !== undefined;
+
+/**
+ * A batch norm with given statistics on the native kernel when the active backend has one and nothing records a
+ * gradient; null otherwise (the caller runs the formula).
+ */
+export function batchNormInferenceNative(
+  x: tf.Tensor,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  epsilon: number,
+  gamma: tf.Tensor | null | undefined,
+  beta: tf.Tensor | null | undefined,
+): tf.Tensor | null {
+  if (x.dtype !== 'float32' || x.rank < 1 || x.size === 0 || tf.engine().state.gradientDepth !== 0 || !hasKernel(BATCH_NORM_INFERENCE_KERNEL)) return null;
+  const c = x.shape[x.rank - 1]!;
+  const fits = (t: tf.Tensor | null | undefined) => t == null || (t.dtype === 'float32' && t.rank === 1 && t.shape[0] === c);
+  if (!fits(mean) || !fits(variance) || !fits(gamma) || !fits(beta)) return null;
+  const inputs: tf.NamedTensorMap = { x, mean, variance };
+  if (gamma) inputs['gamma'] = gamma;
+  if (beta) inputs['beta'] = beta;
+  const attrs: LayerNormAttrs = { epsilon };
+  return tf.engine().runKernel(BATCH_NORM_INFERENCE_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
 
 /** Whether `normalize(x, axes, …)` is a batch norm (every axis but the last) the active backend runs natively. */
 export function batchNormKernelApplies(x: tf.Tensor, axes: number[], gamma: tf.Tensor | null | undefined, beta: tf.Tensor | null | undefined): boolean {
