@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Runs, or continues (--resume skips finished trials), the MAXIM denoising comparison of grid.json as one process
-# with one OpenBLAS thread, copying results.jsonl here after every finished trial. From the repository root, after
-# `pnpm install && pnpm build`:   docs/results/maxim-denoise/run.sh
+# Runs, or continues (--resume skips finished trials), the MAXIM denoising comparison of grid.json (or of
+# <sub>/grid.json with an argument) as one process with one OpenBLAS thread, copying results.jsonl next to the grid
+# after every finished trial. From the repository root, after `pnpm install && pnpm build`:
+#   docs/results/maxim-denoise/run.sh && docs/results/maxim-denoise/run.sh mlp-full
 # The CLI finds the plugin from the package's own folder (its name resolves to itself there).
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
-runs="${RUNS:-$root/runs/maxim-denoise}"
+base="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$base/../../.." && pwd)"
+here="$base${1:+/$1}"
+runs="${RUNS:-$root/runs/maxim-denoise${1:+-$1}}"
 mkdir -p "$runs"
 if [ ! -s "$runs/results.jsonl" ] && [ -s "$here/results.jsonl" ]; then cp "$here/results.jsonl" "$runs/results.jsonl"; fi
 cd "$root/packages/blocks-maxim"
