@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Block, type BlockArgs, CLASS_PREFIX, Dense, type Kwargs, LayerNorm, type OptionEntries, type OptionsInput, type OptionsOutput,
-  type OptionsSchema, type Shape,
-  ShapeError, defineOptions, dropout, oneTensor, option,
+  type OptionsSchema, type Shape, ShapeError, defineOptions, dropout, oneTensor, option,
 } from '@mlp-blocks/core';
 import { geluTanh } from './activation.js';
 import { Conv2d, imageShape } from './conv.js';

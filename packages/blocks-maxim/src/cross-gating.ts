@@ -5,7 +5,7 @@ import {
 } from '@mlp-blocks/core';
 import { geluTanh } from './activation.js';
 import { Conv2d, ConvTranspose2x2, imageShape } from './conv.js';
-import { MLP_INIT, SpatialProjection } from './gating.js';
+import { SpatialProjection } from './gating.js';
 import { MULTI_AXIS_OPTIONS } from './multi-axis-block.js';
 import { recompute, stackPair, unstackPair } from './recompute.js';
 import { SplitHeadBlock } from './split-head.js';
