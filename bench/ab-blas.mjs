@@ -5,7 +5,9 @@
 //   nofuse — (inference only) no product fusions: dense's bias as a separate Add and the activation as its own
 //            kernel (setTransposeFreeProducts(null): the forward pass has no transposed products, so this switches
 //            only the fusions);
-//   old    — both off (inference) / nonorm (training: the product fusions cannot be switched off alone there).
+//   noslice — the stock wasm Slice kernel instead of blas's heap-to-heap one, all else on;
+//   old    — norms and fusions off (inference) / nonorm (training: the product fusions cannot be switched off alone
+//            there); blas's Slice in both.
 // Each line gives the median samples/s of every configuration and the median over rounds of its ratio to the last
 // configuration in the same round.
 // Run: node bench/ab-blas.mjs --workloads 1,2,3,4 --mode infer --rounds 5 --steps 5 [--configs new,old]
@@ -29,9 +31,14 @@ const configs = (values.configs ?? (mode === 'infer' ? 'new,nonorm,nofuse,old' :
 await useBackend('blas', { threads: Number(values.threads) });
 const normKernels = [LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, BATCH_NORM_INFERENCE_KERNEL].map((name) => tf.getKernel(name, 'blas'));
 
+const ownSlice = tf.getKernel(tf.Slice, 'blas');
+const stockSlice = { ...tf.getKernel(tf.Slice, 'wasm'), backendName: 'blas' };
+
 function set(config) {
-  const norms = config === 'new' || config === 'nofuse';
-  const bias = mode === 'infer' ? config === 'new' || config === 'nonorm' : true;
+  tf.unregisterKernel(tf.Slice, 'blas');
+  tf.registerKernel(config === 'noslice' ? stockSlice : ownSlice);
+  const norms = config === 'new' || config === 'nofuse' || config === 'noslice';
+  const bias = mode === 'infer' ? config === 'new' || config === 'nonorm' || config === 'noslice' : true;
   for (const k of normKernels) {
     const present = tf.getKernel(k.kernelName, 'blas') !== undefined;
     if (norms && !present) tf.registerKernel(k);

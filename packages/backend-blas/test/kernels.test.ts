@@ -258,6 +258,33 @@ describe('leading-axis reductions', () => {
   });
 });
 
+describe('slice', () => {
+  it('copies within the heap: the same values as the stock kernel for every layout and dtype, no tensor left', async () => {
+    const x4 = tf.randomNormal([3, 5, 7, 20], 0, 1, 'float32', 31);
+    const cases: Array<[tf.Tensor, number[], number[]]> = [
+      [tf.reshape(x4, [15, 140]), [0, 0], [15, 70]], // a kernel's column group
+      [tf.reshape(x4, [15, 140]), [2, 70], [-1, 70]],
+      [tf.reshape(x4, [15, 140]), [4, 0], [3, 140]], // contiguous rows
+      [x4, [1, 2, 3, 4], [2, 3, 2, 5]], // short runs
+      [x4, [0, 0, 0, 0], [3, 5, 7, 20]],
+      [tf.reshape(x4, [2100]), [17], [1000]],
+      [tf.reshape(x4, [3, 5, 7, 2, 10]), [1, 0, 2, 1, 0], [2, 5, 3, 1, 10]], // rank 5: the stock kernel's generic path
+      [tf.cast(tf.mul(x4, 100), 'int32'), [0, 1, 0, 2], [3, 2, 7, 17]],
+      [x4, [1, 1, 1, 1], [0, 2, 2, 2]], // empty
+    ];
+    for (const [x, begin, size] of cases) {
+      const { stock, blas, shape } = await both(() => tf.slice(x, begin, size));
+      expect(shape).toEqual(tf.slice(x, begin, size).shape);
+      expect(Array.from(blas), `[${x.shape}] from [${begin}] size [${size}]`).toEqual(Array.from(stock));
+    }
+    await onBlas();
+    const before = tf.memory().numTensors;
+    tf.dispose(tf.slice(x4, [0, 0, 0, 0], [1, 2, 3, 4]));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x4, ...cases.map(([t]) => t)]);
+  });
+});
+
 describe('identity', () => {
   it('shares the buffer instead of copying, and either tensor outlives the other', async () => {
     await onBlas();
@@ -506,12 +533,12 @@ describe('the layer-norm and batch-norm kernels', () => {
 });
 
 describe('switching and errors', () => {
-  it('blas has every wasm kernel, its own in place of five; wasm keeps the stock ones; transposes are free only on blas', async () => {
+  it('blas has every wasm kernel, its own in place of six; wasm keeps the stock ones; transposes are free only on blas', async () => {
     const names = (backend: string) => tf.getKernelsForBackend(backend).map((k) => k.kernelName).sort();
     expect(names('blas')).toEqual(
       [...names('wasm'), FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, BATCH_NORM_INFERENCE_KERNEL, DENSE_GELU_KERNEL].sort(),
     );
-    for (const name of [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity]) {
+    for (const name of [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity, tf.Slice]) {
       expect(tf.getKernel(name, 'blas')!.kernelFunc, name).not.toBe(tf.getKernel(name, 'wasm')!.kernelFunc);
     }
     expect(tf.getKernel(tf.Add, 'blas')!.kernelFunc).toBe(tf.getKernel(tf.Add, 'wasm')!.kernelFunc);
