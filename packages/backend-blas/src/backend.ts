@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { setTransposeFreeProducts } from '@mlp-blocks/core';
 import { loadAddon } from './addon.js';
+import { guardHeap } from './heap-guard.js';
 import { adamwKernel, blasKernels, denseGeluKernel, geluKernels, normKernels } from './kernels.js';
 
 /** The tfjs backend name this package registers. */
@@ -60,7 +61,9 @@ async function createBackend(): Promise<tf.KernelBackend> {
   } finally {
     if (threaded) tf.env().set(WASM_THREADS_FLAG, true);
   }
-  return pending;
+  const backend = await pending;
+  guardHeap((backend as unknown as { wasm: Parameters<typeof guardHeap>[0] }).wasm);
+  return backend;
 }
 
 let registered = false;

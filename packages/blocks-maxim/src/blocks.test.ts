@@ -7,6 +7,7 @@
 // reported their weights as getting no gradient). The seed below gives live units; the kit itself is unchanged.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { SeededRandom, mix32 } from '@mlp-blocks/core';
 import { checkConformance } from '@mlp-blocks/core/testing';
 import { afterEach, beforeAll, beforeEach, describe, it, vi } from 'vitest';
 import {
@@ -18,20 +19,9 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** mulberry32: a small seeded generator in [0, 1), standing in for Math.random while weights are initialised. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 beforeEach(() => {
-  vi.spyOn(Math, 'random').mockImplementation(seeded(7));
+  const rng = new SeededRandom(mix32(7));
+  vi.spyOn(Math, 'random').mockImplementation(() => rng.next());
 });
 afterEach(() => {
   vi.restoreAllMocks();
