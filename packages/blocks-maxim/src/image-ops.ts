@@ -132,7 +132,7 @@ function conv2dNative(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, pads:
  * A 2-D convolution with 'SAME' padding (Flax's default), kernel in Flax's HWIO layout [kh, kw, in, out]. The
  * input is padded as XLA pads (the extra pixel of an odd total at the end) and convolved 'VALID'. 1 × 1
  * convolutions are one product. Backends with Conv2D and Conv2DBackpropInput kernels (cpu, wasm, blas, webgpu,
- * tensorflow) run {@link conv2dValidNative}; any other backend gets im2col — the shifted views concatenated on
+ * tensorflow) run `conv2dValidNative` (below); any other backend gets im2col — the shifted views concatenated on
  * channels, in the kernel's row-major order, times the kernel reshaped to [kh·kw·in, out].
  */
 export function conv2dSame(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | null, stride: number): tf.Tensor {
