@@ -14,7 +14,7 @@ afterAll(async () => {
 
 /** A module whose malloc hands out `offsets` in turn, over a heap of `heapBytes`. */
 function fakeModule(heapBytes: number, offsets: number[]) {
-  return { HEAPU8: new Uint8Array(heapBytes), _malloc: () => offsets.shift()! };
+  return { HEAPU8: new Uint8Array(heapBytes), _malloc: (_bytes: number): number => offsets.shift()! };
 }
 
 describe('guardHeap', () => {
