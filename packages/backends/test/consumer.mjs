@@ -10,12 +10,12 @@ import { ResidualMlpBlock } from '@mlp-blocks/hourglass';
 import { check, trainSaveReload } from './check.mjs';
 
 const names = listBackends().map((b) => b.name).join();
-check(names === 'cuda,tensorflow,webgpu,wasm,cpu', `listBackends: ${names}`);
+check(names === 'cuda,webgpu,tensorflow,wasm,cpu', `listBackends: ${names}`);
 const unknown = await useBackend('blas').then(() => null, (e) => e);
 check(unknown instanceof ConfigError && /registered when that package is imported/.test(unknown.message), `useBackend('blas') without its package: ${unknown}`);
 const choice = await useBackend('auto');
 check(choice.name === 'wasm', `auto picked ${choice.name}`);
-check(choice.skipped.map((s) => s.name).join() === 'cuda,webgpu', `auto skipped ${JSON.stringify(choice.skipped)}`);
+check(choice.skipped.map((s) => s.name).join() === 'cuda,webgpu,tensorflow', `auto skipped ${JSON.stringify(choice.skipped)}`);
 check(choice.skipped.every((s) => / is not installed$/.test(s.reason)), `auto's reasons: ${JSON.stringify(choice.skipped)}`);
 const model = tfl.sequential({ layers: [
   new Dense({ units: 32, inputShape: [16] }),
