@@ -6,6 +6,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What the native addon exports. */
+/** A normalisation's gradient over `rows` rows of `c` channels, from the forward pass's mean and 1/σ. */
+type NormGrad = (
+  x: Float32Array,
+  mean: Float32Array,
+  rstd: Float32Array,
+  dy: Float32Array,
+  gamma: Float32Array | null,
+  dx: Float32Array,
+  dgamma: Float32Array | null,
+  dbeta: Float32Array | null,
+  rows: number,
+  c: number,
+) => void;
+
 export interface BlasAddon {
   gemm(
     a: Float32Array,
@@ -47,18 +61,7 @@ export interface BlasAddon {
     c: number,
     epsilon: number,
   ): void;
-  layerNormGrad(
-    x: Float32Array,
-    mean: Float32Array,
-    rstd: Float32Array,
-    dy: Float32Array,
-    gamma: Float32Array | null,
-    dx: Float32Array,
-    dgamma: Float32Array | null,
-    dbeta: Float32Array | null,
-    rows: number,
-    c: number,
-  ): void;
+  layerNormGrad: NormGrad;
   batchNorm(
     x: Float32Array,
     gamma: Float32Array | null,
@@ -71,18 +74,7 @@ export interface BlasAddon {
     c: number,
     epsilon: number,
   ): void;
-  batchNormGrad(
-    x: Float32Array,
-    mean: Float32Array,
-    rstd: Float32Array,
-    dy: Float32Array,
-    gamma: Float32Array | null,
-    dx: Float32Array,
-    dgamma: Float32Array | null,
-    dbeta: Float32Array | null,
-    rows: number,
-    c: number,
-  ): void;
+  batchNormGrad: NormGrad;
   batchNormInference(
     x: Float32Array,
     mean: Float32Array,
