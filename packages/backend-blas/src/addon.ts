@@ -115,11 +115,25 @@ const FIX =
 
 let loaded: { addon: BlasAddon; path: string } | undefined;
 
+/*
+ * OpenBLAS's worker threads spin for 2^OPENBLAS_THREAD_TIMEOUT cycles after each product before they sleep; its
+ * default, 2^28 (about 0.1 s), keeps a worker spinning through every non-product kernel of a step, where it takes
+ * the second core from the addon's own loop threads (AdamW, norms, GELU ran no faster on two threads than on one,
+ * measured in a training step; docs/PERFORMANCE.md). 2^18 cycles (tens of microseconds) still covers the gap
+ * between back-to-back products. OpenBLAS reads the variable once, when it is loaded, so it is set around the
+ * load only and a value the user set wins.
+ */
+const OPENBLAS_THREAD_TIMEOUT = '18';
+
 function load(path: string): BlasAddon {
+  const ownTimeout = process.env['OPENBLAS_THREAD_TIMEOUT'] === undefined;
+  if (ownTimeout) process.env['OPENBLAS_THREAD_TIMEOUT'] = OPENBLAS_THREAD_TIMEOUT;
   try {
     return createRequire(import.meta.url)(path) as BlasAddon;
   } catch (e) {
     throw new BlasUnavailableError(`the native addon ${path} failed to load: ${(e as Error).message.split('\n')[0]}`, FIX);
+  } finally {
+    if (ownTimeout) delete process.env['OPENBLAS_THREAD_TIMEOUT'];
   }
 }
 
