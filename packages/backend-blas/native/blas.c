@@ -286,28 +286,65 @@ static bool get_double(napi_env env, napi_value value, double *out) {
 struct adamw_ctx {
   const float *p, *g, *m, *v;
   float *p_out, *m_out, *v_out;
-  float beta1, one_minus_beta1, beta2, one_minus_beta2;
-  bool has_decay;
-  float decay, bias_correction2, epsilon, step_size;
+  struct adamw_scalars {
+    /* decay is 1 without weight decay: p·1 is exactly p, so one loop serves both */
+    float beta1, one_minus_beta1, beta2, one_minus_beta2, decay, bias_correction2, epsilon, step_size;
+  } s;
+  int layout; /* ADAMW_SEPARATE, ADAMW_IN_PLACE or ADAMW_ALIASED */
 };
+enum { ADAMW_SEPARATE, ADAMW_IN_PLACE, ADAMW_ALIASED };
+
+/* The update of one element, as the tensor version orders it (compiled with -ffp-contract=off). */
+#define ADAMW_ELEMENT(P, G, M, V, P_OUT, M_OUT, V_OUT)                       \
+  do {                                                                       \
+    const float gi = (G);                                                    \
+    const float mi = (M) * s.beta1 + gi * s.one_minus_beta1;                 \
+    const float vi = (V) * s.beta2 + (gi * gi) * s.one_minus_beta2;          \
+    const float decayed = (P) * s.decay;                                     \
+    const float denom = sqrtf(vi / s.bias_correction2) + s.epsilon;          \
+    (P_OUT) = decayed - (mi / denom) * s.step_size;                          \
+    (M_OUT) = mi;                                                            \
+    (V_OUT) = vi;                                                            \
+  } while (0)
+
+/* Fresh outputs: seven separate arrays, so the loop vectorises without alias checks. */
+VECTOR_CLONES static void adamw_separate(const float *restrict p, const float *restrict g, const float *restrict m,
+                                         const float *restrict v, float *restrict p_out, float *restrict m_out,
+                                         float *restrict v_out, size_t n, struct adamw_scalars s) {
+  for (size_t i = 0; i < n; i++) ADAMW_ELEMENT(p[i], g[i], m[i], v[i], p_out[i], m_out[i], v_out[i]);
+}
+
+/* In place (param, m and v overwritten): four streams in, three back to the same lines, none read for ownership. */
+VECTOR_CLONES static void adamw_in_place(float *restrict p, const float *restrict g, float *restrict m,
+                                         float *restrict v, size_t n, struct adamw_scalars s) {
+  for (size_t i = 0; i < n; i++) ADAMW_ELEMENT(p[i], g[i], m[i], v[i], p[i], m[i], v[i]);
+}
+
+/* Any other overlap: element by element, every input read before the element's outputs are written. */
+static void adamw_aliased(const float *p, const float *g, const float *m, const float *v, float *p_out, float *m_out,
+                          float *v_out, size_t n, struct adamw_scalars s) {
+  for (size_t i = 0; i < n; i++) {
+    const float pi = p[i], g_i = g[i], m_i = m[i], v_i = v[i];
+    ADAMW_ELEMENT(pi, g_i, m_i, v_i, p_out[i], m_out[i], v_out[i]);
+  }
+}
 
 static void adamw_range(void *ctx, size_t begin, size_t end) {
   const struct adamw_ctx *c = ctx;
-  const float *p = c->p, *g = c->g, *m = c->m, *v = c->v;
-  float *p_out = c->p_out, *m_out = c->m_out, *v_out = c->v_out;
-  const float beta1 = c->beta1, one_minus_beta1 = c->one_minus_beta1, beta2 = c->beta2, one_minus_beta2 = c->one_minus_beta2;
-  const bool has_decay = c->has_decay;
-  const float decay = c->decay, bias_correction2 = c->bias_correction2, epsilon = c->epsilon, step_size = c->step_size;
-  for (size_t i = begin; i < end; i++) {
-    const float gi = g[i];
-    const float mi = m[i] * beta1 + gi * one_minus_beta1;
-    const float vi = v[i] * beta2 + (gi * gi) * one_minus_beta2;
-    const float decayed = has_decay ? p[i] * decay : p[i];
-    const float denom = sqrtf(vi / bias_correction2) + epsilon;
-    p_out[i] = decayed - (mi / denom) * step_size;
-    m_out[i] = mi;
-    v_out[i] = vi;
+  const size_t n = end - begin;
+  if (c->layout == ADAMW_IN_PLACE) {
+    adamw_in_place(c->p_out + begin, c->g + begin, c->m_out + begin, c->v_out + begin, n, c->s);
+  } else if (c->layout == ADAMW_SEPARATE) {
+    adamw_separate(c->p + begin, c->g + begin, c->m + begin, c->v + begin, c->p_out + begin, c->m_out + begin,
+                   c->v_out + begin, n, c->s);
+  } else {
+    adamw_aliased(c->p + begin, c->g + begin, c->m + begin, c->v + begin, c->p_out + begin, c->m_out + begin,
+                  c->v_out + begin, n, c->s);
   }
+}
+
+static bool overlaps(const float *a, const float *b, size_t n) {
+  return (uintptr_t)a < (uintptr_t)(b + n) && (uintptr_t)b < (uintptr_t)(a + n);
 }
 
 /*
@@ -315,7 +352,8 @@ static void adamw_range(void *ctx, size_t begin, size_t end) {
  * One AdamW step over one variable. scalars = [beta1, 1-beta1, beta2, 1-beta2, decay, biasCorrection2, epsilon,
  * stepSize], each already a float32 value; decay is NaN when there is no weight decay. Every operation is a
  * float32 operation in the order of the tensor version (compiled with -ffp-contract=off), so the result is
- * bit-identical to it. Outputs may alias inputs.
+ * bit-identical to it. Outputs may alias inputs; paramOut = param, mOut = m, vOut = v (the update in place) is the
+ * fastest, as it writes back to lines it has just read.
  */
 static napi_value adamw(napi_env env, napi_callback_info info) {
   size_t argc = 8;
@@ -335,12 +373,24 @@ static napi_value adamw(napi_env env, napi_callback_info info) {
     CALL(env, napi_get_element(env, argv[7], i, &item));
     if (!get_double(env, item, &s[i])) THROW(env, "adamw: scalars[%u] must be a number", i);
   }
-  const float beta1 = (float)s[0], one_minus_beta1 = (float)s[1], beta2 = (float)s[2], one_minus_beta2 = (float)s[3];
   const bool has_decay = s[4] == s[4];
-  const float decay = (float)(has_decay ? s[4] : 1.0), bias_correction2 = (float)s[5], epsilon = (float)s[6],
-              step_size = (float)s[7];
-  struct adamw_ctx c = {arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6], beta1, one_minus_beta1, beta2,
-                        one_minus_beta2, has_decay, decay, bias_correction2, epsilon, step_size};
+  struct adamw_ctx c = {arr[0], arr[1], arr[2], arr[3], arr[4], arr[5], arr[6],
+                        {(float)s[0], (float)s[1], (float)s[2], (float)s[3], has_decay ? (float)s[4] : 1.0f,
+                         (float)s[5], (float)s[6], (float)s[7]},
+                        ADAMW_SEPARATE};
+  const size_t n = len[0];
+  if (arr[4] == arr[0] && arr[5] == arr[2] && arr[6] == arr[3] && !overlaps(arr[1], arr[0], n) &&
+      !overlaps(arr[1], arr[2], n) && !overlaps(arr[1], arr[3], n) && !overlaps(arr[0], arr[2], n) &&
+      !overlaps(arr[0], arr[3], n) && !overlaps(arr[2], arr[3], n)) {
+    c.layout = ADAMW_IN_PLACE;
+  } else {
+    for (int i = 0; i < 7 && c.layout == ADAMW_SEPARATE; i++)
+      for (int j = i + 1; j < 7; j++)
+        if ((i >= 4 || j >= 4) && overlaps(arr[i], arr[j], n)) {
+          c.layout = ADAMW_ALIASED;
+          break;
+        }
+  }
   parallel_for(adamw_range, &c, len[0], GRAIN_ELEMENTWISE);
   return NULL;
 }

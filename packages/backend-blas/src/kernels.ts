@@ -186,7 +186,11 @@ function identityKernel(stock: Record<string, tf.KernelConfig>, backendName: str
   return { ...stock[tf.Identity], kernelName: tf.Identity, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
-/** The one-pass AdamW update in C, reading and writing the wasm heap (three fresh outputs: no aliasing). */
+/**
+ * The one-pass AdamW update in C on the wasm heap. With `inPlace` (core's contract: the caller replaces param, m
+ * and v with the outputs) and no other tensor holding their buffers, it overwrites them and returns the same
+ * buffers: no three fresh allocations, and writes to lines just read. Otherwise three fresh outputs.
+ */
 export function adamwKernel(addon: AddonSource, backendName: string): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): tf.TensorInfo[] => {
     const { param, grad, m, v } = args.inputs as Record<string, tf.TensorInfo>;
@@ -195,13 +199,18 @@ export function adamwKernel(addon: AddonSource, backendName: string): tf.KernelC
         throw new Error(`${FUSED_ADAMW_KERNEL}: input ${name} must be float32 of shape [${param?.shape.join(', ')}]`);
       }
     }
-    const { scalars } = args.attrs as unknown as FusedAdamWAttrs;
+    const { scalars, inPlace } = args.attrs as unknown as FusedAdamWAttrs;
     const backend = args.backend;
     onThisBackend(backend, param, grad, m, v);
-    const outs = [0, 1, 2].map(() => backend.makeOutput(param!.shape, 'float32'));
+    const updated = [param!, m!, v!];
+    const ids = new Set([...updated, grad!].map((t) => t.dataId));
+    // Only buffers that nothing else holds (a clone on blas shares its source's) and that are four distinct ones.
+    const own = inPlace === true && ids.size === 4 && updated.every((t) => backend.refCount(t.dataId) === 1);
+    const outs = own ? updated : updated.map(() => backend.makeOutput(param!.shape, 'float32'));
     const view = (t: tf.TensorInfo) => heapView(backend, t);
     addon().adamw(view(param!), view(grad!), view(m!), view(v!), view(outs[0]!), view(outs[1]!), view(outs[2]!), scalars);
-    return outs;
+    if (own) for (const t of outs) backend.incRef(t.dataId);
+    return own ? outs.map((t) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype })) : outs;
   };
   return { kernelName: FUSED_ADAMW_KERNEL, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }

@@ -576,6 +576,13 @@ describe('switching and errors', () => {
       addon.setThreads(threads);
       const outs = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
       addon.adamw(p, g, m, v, outs[0]!, outs[1]!, outs[2]!, scalars);
+      // The same update in place (its own loop), and with the outputs crossed over the inputs (the element loop).
+      const [pIn, mIn, vIn] = [p.slice(), m.slice(), v.slice()];
+      addon.adamw(pIn, g, mIn, vIn, pIn, mIn, vIn, scalars);
+      const [pX, mX, vX] = [p.slice(), m.slice(), v.slice()];
+      addon.adamw(pX, g, mX, vX, mX, pX, vX, scalars);
+      [[pIn, mIn, vIn], [mX, pX, vX]].forEach((got, layout) => got.forEach((a, i) =>
+        expect(Buffer.from(a.buffer).equals(Buffer.from(outs[i]!.buffer)), `AdamW output ${i}, layout ${layout}, ${threads} threads`).toBe(true)));
       const gelu = new Float32Array(n);
       addon.gelu(x, gelu);
       const geluGrad = new Float32Array(n);

@@ -1,7 +1,8 @@
 // useBackend('blas') end to end, through @mlp-blocks/backends' registry: `blas` is a tfjs backend of its own
 // (tf.getBackend() says so), switching wasm → blas → wasm in one process carries tensors across, an hourglass
 // network and a gMLP with tiny attention follow the stock wasm run step for step, and train's AdamW runs the
-// native kernel with results bit-identical to its tensor version on the same backend.
+// native kernel with results bit-identical to its tensor version on the same backend, in the variables' own
+// buffers where nothing else shares them.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@mlp-blocks/gmlp';
@@ -154,5 +155,41 @@ describe("useBackend('blas')", () => {
     kernels.push(...profile.kernelNames);
     expect(kernels).toContain('MlpBlocksFusedAdamW');
     tf.dispose([x, y]);
+  });
+
+  it('AdamW updates a variable and its moments in their own buffers, except where another tensor shares one', async () => {
+    await useBackend('blas');
+    const w = tf.variable(tf.tensor1d([0.5, -1, 2, 0]), true, 'inplace_w');
+    const g = tf.tensor1d([0.1, 0.2, -0.3, 0.4]);
+    const step = (opt: AdamW) => opt.applyGradients({ inplace_w: g });
+    // Reference: the tensor version on the same backend, from the same start.
+    const ref = tf.variable(tf.tensor1d([0.5, -1, 2, 0]), true, 'inplace_ref');
+    const refOpt = new AdamW({ learningRate: 0.1, weightDecay: 0.01, fused: false });
+    const opt = new AdamW({ learningRate: 0.1, weightDecay: 0.01 });
+    step(opt); // the first step makes the moments: fresh outputs while their zeros are still held
+    refOpt.applyGradients({ inplace_ref: g });
+    const before = tf.memory().numTensors;
+    const id = w.dataId;
+    step(opt);
+    refOpt.applyGradients({ inplace_ref: g });
+    expect(w.dataId).toBe(id); // written in place
+    expect(Array.from(w.dataSync())).toEqual(Array.from(ref.dataSync()));
+    expect(tf.memory().numTensors).toBe(before);
+    // A clone on blas shares the variable's buffer (its Identity kernel): the update must not reach it.
+    const snapshot = tf.clone(w);
+    const held = Array.from(snapshot.dataSync());
+    step(opt);
+    refOpt.applyGradients({ inplace_ref: g });
+    expect(Array.from(snapshot.dataSync())).toEqual(held);
+    expect(w.dataId).not.toBe(id);
+    expect(Array.from(w.dataSync())).toEqual(Array.from(ref.dataSync()));
+    // The kernel called directly, without the in-place attr, never touches its inputs.
+    const [p, m, v] = [tf.tensor1d([1, 2]), tf.tensor1d([0, 0]), tf.tensor1d([0, 0])];
+    const outs = tf.engine().runKernel(FUSED_ADAMW_KERNEL, { param: p, grad: tf.tensor1d([1, 1]), m, v }, { scalars: [0.9, 0.1, 0.999, 0.001, Number.NaN, 0.001, 1e-8, 0.1] } as never) as tf.Tensor[];
+    expect(Array.from(p.dataSync())).toEqual([1, 2]);
+    expect(outs.map((o) => o.dataId === p.dataId || o.dataId === m.dataId || o.dataId === v.dataId)).toEqual([false, false, false]);
+    tf.dispose([w, g, ref, snapshot, p, m, v, ...outs]);
+    opt.dispose();
+    refOpt.dispose();
   });
 });

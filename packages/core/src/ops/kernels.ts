@@ -14,6 +14,12 @@ export const FUSED_ADAMW_KERNEL = 'MlpBlocksFusedAdamW';
 export interface FusedAdamWAttrs {
   /** [β1, 1 − β1, β2, 1 − β2, 1 − lr·λ (NaN without weight decay), 1 − β2ᵗ, ε, lr / (1 − β1ᵗ)]. */
   scalars: number[];
+  /**
+   * The caller replaces `param`, `m` and `v` with the outputs and keeps no other use of them, so a backend may
+   * write the update into their buffers and return those (where no other tensor shares them). Default false:
+   * three fresh outputs.
+   */
+  inPlace?: boolean;
 }
 
 /**

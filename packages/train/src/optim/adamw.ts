@@ -82,7 +82,8 @@ export class AdamW extends tf.Optimizer {
     const scalars = adamwScalars({ beta1: this.beta1, beta2: this.beta2, lr, weightDecay: this.weightDecay, epsilon: this.epsilon, step: this.step });
     // The native kernel's attrs: the same float32 scalars, once per step (decay NaN when there is none).
     const { decay, ...r } = scalars;
-    const attrs = { scalars: [r.beta1, r.oneMinusBeta1, r.beta2, r.oneMinusBeta2, decay ?? Number.NaN, r.biasCorrection2, r.epsilon, r.stepSize] };
+    // In place: every output replaces its input right away (the backend keeps buffers another tensor shares).
+    const attrs = { scalars: [r.beta1, r.oneMinusBeta1, r.beta2, r.oneMinusBeta2, decay ?? Number.NaN, r.biasCorrection2, r.epsilon, r.stepSize], inPlace: true };
     tf.tidy(() => {
       for (const [name, grad] of entries) {
         if (grad == null) continue;
