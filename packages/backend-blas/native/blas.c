@@ -1,8 +1,9 @@
 // Kernels for tfjs tensors: matrix products through the system's CBLAS (OpenBLAS on Debian: libopenblas-dev,
-// with its own vectorised kernels and threads), and single-pass C loops for leading-axis sums, the AdamW update
-// and GELU, split across a small thread pool (as many threads as OpenBLAS uses; they sleep on a condition
-// variable between calls). The caller passes Float32Array views of the operands (for the wasm backend: views
-// into its heap), so nothing is copied.
+// with its own vectorised kernels), and single-pass C loops for leading-axis sums, the AdamW update, GELU and the
+// norms, all split across one small thread pool (products by rows, columns or batch, each part a single-threaded
+// OpenBLAS call; see the pool below). The caller passes Float32Array views of the operands (for the wasm backend:
+// views into its heap), so nothing is copied.
+#define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
 #include <node_api.h>
 #include <cblas.h>
 #include <pthread.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 // OpenBLAS extensions (declared in its cblas.h; declared here too so other CBLAS headers still compile).
 extern void openblas_set_num_threads(int num_threads);
@@ -34,14 +36,18 @@ extern char *openblas_get_corename(void);
   } while (0)
 
 /*
- * The thread pool of the element-wise and reduction loops. parallel_for(fn, ctx, n, grain) cuts [0, n) into
- * chunks (4 per thread, boundaries on multiples of 16 elements so vector loops keep their alignment) that the
- * calling thread and the workers claim from one atomic counter; the caller claims too, so when a worker is slow to
- * wake (a busy machine) the caller does its share and never sits idle waiting for it. Workers sleep on a
- * condition variable between calls (no spinning that would steal a core from OpenBLAS or V8). Every element is
- * computed by exactly the code and operation order of the single-threaded loop, so results are bit-identical for
- * any thread count and any split. Below `grain` elements per thread, or while another call holds the pool (the
- * addon used from two Node threads at once), the loop runs inline.
+ * The thread pool of the products and of the element-wise and reduction loops. dispatch(fn, ctx, n, chunk,
+ * chunks) cuts [0, n) into `chunks` chunks that the calling thread and the workers claim from one atomic counter;
+ * the caller claims too, so when a worker is slow to wake (a busy machine) the caller does its share and never
+ * sits idle waiting for it. Products are split into one part per thread (gemm below), loops into 4 chunks per
+ * thread on multiples of 16 elements (parallel_for). After a job a worker spins for up to `spin_ns` watching for
+ * the next one, then sleeps on a condition variable; the caller likewise spins before it sleeps waiting for the
+ * last chunk. A step's kernels follow each other within microseconds, so the spin saves a wake-up (tens of
+ * microseconds in a VM) per kernel, and since the products run on these threads too (OpenBLAS itself is kept to
+ * one thread per call) no other spinning thread competes for the cores. Every element is computed by exactly the
+ * code and operation order of the single-threaded loop, so loop results are bit-identical for any thread count
+ * and any split. Below `grain` elements per thread, or while another call holds the pool (the addon used from two
+ * Node threads at once), the work runs inline.
  */
 typedef void (*range_fn)(void *ctx, size_t begin, size_t end);
 
@@ -52,15 +58,42 @@ static struct {
   pthread_mutex_t busy;    /* held by the one caller dispatching */
   int started;             /* worker threads created */
   int size;                /* threads a call uses, the caller included */
-  uint32_t generation;     /* one per dispatch */
+  uint32_t generation;     /* one per dispatch (under lock) */
+  _Atomic uint32_t published; /* = generation, read by spinning workers without the lock */
   range_fn fn;
   void *ctx;
   size_t n, chunk;
   uint32_t chunks;
-  uint32_t finished;       /* chunks of this generation done (under lock) */
+  _Atomic uint32_t finished; /* chunks of this generation done */
   _Atomic uint64_t claim;  /* generation << 32 | next chunk: a late worker cannot claim a later call's chunk */
+  long spin_ns;            /* how long a worker or a waiting caller spins before it sleeps */
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_MUTEX_INITIALIZER,
-          0, 1, 0, NULL, NULL, 0, 0, 0, 0, 0};
+          0, 1, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 100000};
+
+static long long now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+/* Spins until *value differs from `from` or spin_ns pass; true when it changed. */
+static bool spin_while_equal(_Atomic uint32_t *value, uint32_t from, long spin_ns) {
+  if (spin_ns <= 0) return atomic_load(value) != from;
+  const long long until = now_ns() + spin_ns;
+  for (unsigned i = 0;; i++) {
+    if (atomic_load_explicit(value, memory_order_acquire) != from) return true;
+    cpu_relax();
+    if ((i & 63) == 63 && now_ns() > until) return false;
+  }
+}
 
 /* Runs chunks of generation `gen` until none is left; returns how many it ran. */
 static uint32_t run_chunks(uint32_t gen, range_fn fn, void *ctx, size_t n, size_t chunk, uint32_t chunks) {
@@ -78,8 +111,9 @@ static uint32_t run_chunks(uint32_t gen, range_fn fn, void *ctx, size_t n, size_
 
 static void *pool_worker(void *arg) {
   uint32_t seen = (uint32_t)(uintptr_t)arg; /* the generation current when it was created: it takes the next */
-  pthread_mutex_lock(&pool.lock);
   for (;;) {
+    spin_while_equal(&pool.published, seen, pool.spin_ns);
+    pthread_mutex_lock(&pool.lock);
     while (pool.generation == seen) pthread_cond_wait(&pool.wake, &pool.lock);
     seen = pool.generation;
     range_fn fn = pool.fn;
@@ -88,19 +122,19 @@ static void *pool_worker(void *arg) {
     const uint32_t chunks = pool.chunks;
     pthread_mutex_unlock(&pool.lock);
     const uint32_t ran = run_chunks(seen, fn, ctx, n, chunk, chunks);
-    pthread_mutex_lock(&pool.lock);
-    if (ran > 0 && pool.generation == seen) {
-      pool.finished += ran;
-      if (pool.finished == chunks) pthread_cond_signal(&pool.done);
+    /* ran > 0 only for the current generation: the caller starts no other before all its chunks are done */
+    if (ran > 0 && atomic_fetch_add(&pool.finished, ran) + ran == chunks) {
+      pthread_mutex_lock(&pool.lock);
+      pthread_cond_signal(&pool.done);
+      pthread_mutex_unlock(&pool.lock);
     }
   }
   return NULL;
 }
 
-static void parallel_for(range_fn fn, void *ctx, size_t n, size_t grain) {
-  int parts = pool.size;
-  if ((size_t)parts > n / grain) parts = (int)(n / grain);
-  if (parts <= 1 || pthread_mutex_trylock(&pool.busy) != 0) {
+/* Runs fn over `chunks` chunks of [0, n) on up to `parts` threads (the caller included); see above. */
+static void dispatch(range_fn fn, void *ctx, size_t n, size_t chunk, uint32_t chunks, int parts) {
+  if (parts <= 1 || chunks <= 1 || pthread_mutex_trylock(&pool.busy) != 0) {
     fn(ctx, 0, n);
     return;
   }
@@ -111,35 +145,65 @@ static void parallel_for(range_fn fn, void *ctx, size_t n, size_t grain) {
     pthread_detach(thread);
     pool.started++;
   }
-  size_t chunk = n / (size_t)(4 * parts);
-  chunk -= chunk % 16;
-  if (chunk < 16) chunk = 16;
-  const uint32_t chunks = (uint32_t)((n + chunk - 1) / chunk);
   const uint32_t gen = ++pool.generation;
   pool.fn = fn;
   pool.ctx = ctx;
   pool.n = n;
   pool.chunk = chunk;
   pool.chunks = chunks;
-  pool.finished = 0;
+  atomic_store(&pool.finished, 0);
   atomic_store(&pool.claim, (uint64_t)gen << 32);
+  atomic_store_explicit(&pool.published, gen, memory_order_release);
   pthread_cond_broadcast(&pool.wake);
   pthread_mutex_unlock(&pool.lock);
   const uint32_t ran = run_chunks(gen, fn, ctx, n, chunk, chunks);
-  pthread_mutex_lock(&pool.lock);
-  pool.finished += ran;
-  while (pool.finished < chunks) pthread_cond_wait(&pool.done, &pool.lock);
-  pthread_mutex_unlock(&pool.lock);
+  if (atomic_fetch_add(&pool.finished, ran) + ran != chunks) {
+    /* a worker still runs its chunk: spin a while, then sleep until it signals */
+    const long long until = now_ns() + pool.spin_ns;
+    for (unsigned i = 0; atomic_load_explicit(&pool.finished, memory_order_acquire) < chunks; i++) {
+      cpu_relax();
+      if ((i & 63) == 63 && now_ns() > until) break;
+    }
+    pthread_mutex_lock(&pool.lock);
+    while (atomic_load(&pool.finished) < chunks) pthread_cond_wait(&pool.done, &pool.lock);
+    pthread_mutex_unlock(&pool.lock);
+  }
   pthread_mutex_unlock(&pool.busy);
 }
 
+static void parallel_for(range_fn fn, void *ctx, size_t n, size_t grain) {
+  int parts = pool.size;
+  if ((size_t)parts > n / grain) parts = (int)(n / grain);
+  if (parts <= 1) {
+    fn(ctx, 0, n);
+    return;
+  }
+  size_t chunk = n / (size_t)(4 * parts);
+  chunk -= chunk % 16;
+  if (chunk < 16) chunk = 16;
+  dispatch(fn, ctx, n, chunk, (uint32_t)((n + chunk - 1) / chunk), parts);
+}
+
+/* Off (MLP_BLOCKS_BLAS_PRODUCTS=openblas at setThreads): products on OpenBLAS's own threads, as before 2026-12-06. */
+static bool products_on_pool = true;
+
+/* The thread count asked for (setThreads, or OpenBLAS's default at load): what describe() reports. */
+static int requested_threads = 1;
+
 static void pool_set_size(int threads) {
-  /* MLP_BLOCKS_BLAS_LOOP_THREADS fixes the loops' threads whatever OpenBLAS uses (1: the single-threaded loops,
-     to measure the pool against). */
+  requested_threads = threads < 1 ? 1 : threads;
+  /* MLP_BLOCKS_BLAS_PRODUCTS=openblas runs the products on OpenBLAS's own threads (to measure the pool against). */
+  const char *products = getenv("MLP_BLOCKS_BLAS_PRODUCTS");
+  products_on_pool = products == NULL || strcmp(products, "openblas") != 0;
+  openblas_set_num_threads(products_on_pool ? 1 : requested_threads);
+  /* MLP_BLOCKS_BLAS_LOOP_THREADS fixes the pool's threads whatever was asked (1: everything on the calling thread,
+     to measure the pool against); MLP_BLOCKS_BLAS_SPIN_US how long idle threads spin before they sleep. */
   const char *fixed = getenv("MLP_BLOCKS_BLAS_LOOP_THREADS");
   if (fixed != NULL && atoi(fixed) >= 1) threads = atoi(fixed);
+  const char *spin = getenv("MLP_BLOCKS_BLAS_SPIN_US");
   pthread_mutex_lock(&pool.busy); /* not while a call runs */
   pool.size = threads < 1 ? 1 : threads > POOL_MAX ? POOL_MAX : threads;
+  if (spin != NULL && atol(spin) >= 0) pool.spin_ns = atol(spin) * 1000L;
   pthread_mutex_unlock(&pool.busy);
 }
 
@@ -186,32 +250,68 @@ static bool get_bool(napi_env env, napi_value value, bool *out) {
 enum { ACT_LINEAR = 0, ACT_RELU = 1, ACT_GELU = 2 };
 VECTOR_CLONES static void gelu_rows(float *rows, size_t n);
 
-struct epilogue_ctx {
-  float *out;
-  const float *bias;
-  size_t n;
-  int activation;
-};
-
-static void epilogue_range(void *ctx, size_t begin, size_t end) {
-  const struct epilogue_ctx *c = ctx;
-  const size_t n = c->n;
-  for (size_t r = begin; r < end; r++) {
-    float *restrict row = c->out + r * n;
-    const float *restrict bias = c->bias;
-    if (bias != NULL)
-      for (size_t j = 0; j < n; j++) row[j] = row[j] + bias[j];
-    if (c->activation == ACT_RELU)
-      for (size_t j = 0; j < n; j++) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
-    else if (c->activation == ACT_GELU)
-      gelu_rows(row, n);
-  }
+/* bias (may be NULL) and activation over one row segment of `n` values */
+static void epilogue_row(float *restrict row, const float *restrict bias, size_t n, int activation) {
+  if (bias != NULL)
+    for (size_t j = 0; j < n; j++) row[j] = row[j] + bias[j];
+  if (activation == ACT_RELU)
+    for (size_t j = 0; j < n; j++) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
+  else if (activation == ACT_GELU)
+    gelu_rows(row, n);
 }
 
-/* Rows per thread below which the epilogue is not split. */
-static size_t gemm_grain(size_t n) {
-  const size_t g = 2 * GRAIN_ELEMENTWISE / (n == 0 ? 1 : n);
-  return g < 1 ? 1 : g;
+/* Products below this many multiply-adds run on the calling thread (a hand-off costs microseconds). */
+#define GEMM_SPLIT_MIN (double)(1 << 21)
+
+enum { GEMM_SPLIT_BATCH, GEMM_SPLIT_ROWS, GEMM_SPLIT_COLS };
+struct gemm_ctx {
+  const float *a, *b;
+  float *out;
+  const float *bias;
+  size_t batch, m, n, k;
+  bool ta, tb, a_batched, b_batched;
+  int activation, split;
+  size_t parts;
+};
+
+/* out[i][r0:r1, c0:c1] = op(a[i])[r0:r1, :] · op(b[i])[:, c0:c1], then bias and activation on that block. */
+static void gemm_block(const struct gemm_ctx *c, size_t i, size_t r0, size_t r1, size_t c0, size_t c1) {
+  const size_t m = c->m, n = c->n, k = c->k;
+  const float *ai = c->a + (c->a_batched ? i * m * k : 0);
+  const float *bi = c->b + (c->b_batched ? i * k * n : 0);
+  float *oi = c->out + i * m * n;
+  const size_t rows = r1 - r0, cols = c1 - c0;
+  if (rows == 0 || cols == 0) return;
+  if (k == 0) {
+    for (size_t r = r0; r < r1; r++) memset(oi + r * n + c0, 0, cols * sizeof(float));
+  } else {
+    /* op(a) rows r0.. start at a + r0·k (plain) or at column r0 of the stored [k, m] (transposed); likewise b */
+    cblas_sgemm(CblasRowMajor, c->ta ? CblasTrans : CblasNoTrans, c->tb ? CblasTrans : CblasNoTrans, (int)rows,
+                (int)cols, (int)k, 1.0f, ai + (c->ta ? r0 : r0 * k), c->ta ? (int)m : (int)k,
+                bi + (c->tb ? c0 * k : c0), c->tb ? (int)k : (int)n, 0.0f, oi + r0 * n + c0, (int)n);
+  }
+  if (c->bias == NULL && c->activation == ACT_LINEAR) return;
+  for (size_t r = r0; r < r1; r++) epilogue_row(oi + r * n + c0, c->bias == NULL ? NULL : c->bias + c0, cols, c->activation);
+}
+
+static void gemm_batch_range(void *ctx, size_t begin, size_t end) {
+  const struct gemm_ctx *c = ctx;
+  for (size_t i = begin; i < end; i++) gemm_block(c, i, 0, c->m, 0, c->n);
+}
+
+/* Part p of `parts` of the one product: boundaries on multiples of 16 rows or columns (64-byte aligned rows). */
+static void gemm_part_range(void *ctx, size_t begin, size_t end) {
+  const struct gemm_ctx *c = ctx;
+  const size_t extent = c->split == GEMM_SPLIT_ROWS ? c->m : c->n;
+  for (size_t p = begin; p < end; p++) {
+    size_t lo = extent * p / c->parts, hi = extent * (p + 1) / c->parts;
+    lo -= lo % 16;
+    if (p + 1 < c->parts) hi -= hi % 16;
+    if (c->split == GEMM_SPLIT_ROWS)
+      gemm_block(c, 0, lo, hi, 0, c->n);
+    else
+      gemm_block(c, 0, 0, c->m, lo, hi);
+  }
 }
 
 /*
@@ -260,24 +360,29 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   if ((long long)out_len < batch * out_size)
     THROW(env, "gemm: out has %zu values, fewer than the %lld the shapes need", out_len, batch * out_size);
 
-  for (long long i = 0; i < batch; i++) {
-    const float *ai = a + (a_batched ? i * a_size : 0);
-    const float *bi = b + (b_batched ? i * b_size : 0);
-    float *oi = out + i * out_size;
-    if (k == 0) {
-      memset(oi, 0, (size_t)out_size * sizeof(float));
-    } else if (m > 0 && n > 0) {
-      cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
-                  (int)k, 1.0f, ai, ta ? (int)m : (int)k, bi, tb ? (int)k : (int)n, 0.0f, oi, (int)n);
+  struct gemm_ctx c = {a, b, out, bias, (size_t)batch, (size_t)m, (size_t)n, (size_t)k, ta, tb, a_batched, b_batched,
+                       (int)activation, GEMM_SPLIT_BATCH, 1};
+  const int threads = products_on_pool ? pool.size : 1;
+  if (threads > 1 && (double)batch * (double)m * (double)n * (double)k >= GEMM_SPLIT_MIN) {
+    /* one part per thread: whole products when there are enough of them, else rows or columns of each */
+    if (batch >= threads) {
+      c.split = GEMM_SPLIT_BATCH;
+      c.parts = (size_t)batch;
+    } else {
+      c.split = m >= n ? GEMM_SPLIT_ROWS : GEMM_SPLIT_COLS;
+      const size_t extent = (size_t)(m >= n ? m : n);
+      c.parts = extent / 16 < (size_t)threads ? extent / 16 : (size_t)threads;
     }
   }
-  if (bias != NULL || activation != ACT_LINEAR) {
-    struct epilogue_ctx c = {out, bias, (size_t)n, (int)activation};
-    parallel_for(epilogue_range, &c, (size_t)(batch * m), gemm_grain((size_t)n));
+  if (c.parts <= 1 || c.split == GEMM_SPLIT_BATCH) {
+    const size_t chunks = c.parts <= 1 ? 1 : (size_t)threads;
+    const size_t per = ((size_t)batch + chunks - 1) / chunks;
+    dispatch(gemm_batch_range, &c, (size_t)batch, per, (uint32_t)(((size_t)batch + per - 1) / per), threads);
+  } else {
+    dispatch(gemm_part_range, &c, c.parts, 1, (uint32_t)c.parts, threads);
   }
   return NULL;
 }
-
 
 static bool get_double(napi_env env, napi_value value, double *out) {
   return napi_get_value_double(env, value, out) == napi_ok;
@@ -982,7 +1087,6 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   long long threads;
   if (argc != 1 || !get_int(env, argv[0], &threads) || threads < 1)
     THROW(env, "setThreads: threads must be a positive integer");
-  openblas_set_num_threads((int)threads);
   pool_set_size((int)threads);
   return NULL;
 }
@@ -993,7 +1097,7 @@ static napi_value describe(napi_env env, napi_callback_info info) {
   CALL(env, napi_create_object(env, &result));
   CALL(env, napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
   CALL(env, napi_create_string_utf8(env, openblas_get_corename(), NAPI_AUTO_LENGTH, &core));
-  CALL(env, napi_create_int32(env, openblas_get_num_threads(), &threads));
+  CALL(env, napi_create_int32(env, requested_threads, &threads));
   CALL(env, napi_set_named_property(env, result, "config", config));
   CALL(env, napi_set_named_property(env, result, "core", core));
   CALL(env, napi_set_named_property(env, result, "threads", threads));

@@ -2,7 +2,7 @@ import { PREBUILT_ADDON_PATH, loadAddon, loadedAddonPath } from './addon.js';
 
 /** Options of {@link configureBlas}. */
 export interface BlasOptions {
-  /** OpenBLAS threads for the products (default: OpenBLAS's own choice, one per core or OPENBLAS_NUM_THREADS). */
+  /** Threads for the products and the addon's loops (default: OpenBLAS's own choice, one per core or OPENBLAS_NUM_THREADS). */
   threads?: number;
 }
 
@@ -20,7 +20,7 @@ export interface BlasInfo {
 }
 
 /**
- * Loads the addon and sets OpenBLAS's thread count; returns what runs the products. `useBackend('blas', { threads })`
+ * Loads the addon and sets its thread count (products and loops); returns what runs the products. `useBackend('blas', { threads })`
  * calls it; without `@mlp-blocks/backends`, call it and then `await tf.setBackend('blas')`. Throws
  * `BlasUnavailableError` (naming the file and the fix) when the addon was not built.
  */

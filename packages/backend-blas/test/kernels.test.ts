@@ -617,6 +617,38 @@ describe('switching and errors', () => {
     addon.setThreads(2);
   });
 
+  it('products split over the pool (by rows, columns or batch) are bit-identical for 1, 2 and 3 threads, and right', () => {
+    const addon = loadAddon();
+    const rand = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 12.9898 + seed) * 43758.5453 % 1));
+    // [batch, m, k, n]: rows split (m ≥ n), columns split, k past OpenBLAS's inner block, a batch split, and one below
+    // the size from which a product is split at all.
+    const cases = [[1, 1150, 128, 115], [1, 128, 115, 1150], [1, 200, 700, 300], [1, 33, 700, 2000], [6, 49, 49, 384], [1, 20, 30, 40]];
+    for (const [batch, m, k, n] of cases as Array<[number, number, number, number]>) {
+      for (const [ta, tb] of [[false, false], [true, false], [false, true]] as const) {
+        const a = rand(batch * m * k, 1);
+        const b = rand(batch * k * n, 2);
+        const bias = rand(n, 3);
+        const outs = [1, 2, 3].map((threads) => {
+          addon.setThreads(threads);
+          const out = new Float32Array(batch * m * n);
+          addon.gemm(a, b, out, batch, m, n, k, ta, tb, true, true, bias, 1);
+          return out;
+        });
+        outs.slice(1).forEach((o, i) => expect(Buffer.from(o.buffer).equals(Buffer.from(outs[0]!.buffer)), `[${batch}, ${m}, ${k}, ${n}] ta ${ta} tb ${tb}, ${i + 2} threads`).toBe(true));
+        // One element of the last product against a float64 sum: relu(Σ op(a)[r, j]·op(b)[j, c] + bias[c]).
+        const [i, r, c] = [batch - 1, m - 1, Math.floor(n / 2)];
+        let sum = 0;
+        for (let j = 0; j < k; j++) {
+          const av = a[i * m * k + (ta ? j * m + r : r * k + j)]!;
+          const bv = b[i * k * n + (tb ? c * k + j : j * n + c)]!;
+          sum += av * bv;
+        }
+        expect(outs[1]![i * m * n + r * n + c]).toBeCloseTo(Math.max(0, sum + bias[c]!), 3);
+      }
+    }
+    addon.setThreads(2);
+  });
+
   it('a missing addon is a BlasUnavailableError naming the file and the fix', () => {
     const error = (() => {
       try {

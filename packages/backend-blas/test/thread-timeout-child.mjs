@@ -1,4 +1,5 @@
-// Child process for thread-timeout.test.ts: loads the built addon, runs one 2-thread product, then samples the
+// Child process for thread-timeout.test.ts: loads the built addon, runs one 2-thread product (on the pool, or on
+// OpenBLAS's threads with MLP_BLOCKS_BLAS_PRODUCTS=openblas), then samples the
 // scheduler state of the threads the load and the product started (/proc/self/task/*/stat): 'R' spinning or
 // runnable, 'S' asleep. Prints whether a new thread was seen running within 20 ms of the product, and whether all
 // were asleep at a sample between 30 and 60 ms, or at all within 2 s, and OPENBLAS_THREAD_TIMEOUT as the process sees it after the load.
