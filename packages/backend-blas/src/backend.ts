@@ -7,7 +7,7 @@
 //   The factory reads WASM_HAS_MULTITHREAD_SUPPORT synchronously when called; `blas` always takes the
 //   single-threaded build (its products have OpenBLAS's threads), even in a process whose `wasm` runs threaded.
 // - Every stock wasm kernel is registered again under backendName `blas`, with the addon's BatchMatMul,
-//   _FusedMatMul, Sum, Mean, Identity and Slice in place of the stock ones, plus core's AdamW, GELU,
+//   _FusedMatMul, Sum, Mean, Identity, Cast and Slice in place of the stock ones, plus core's AdamW, GELU,
 //   layer/batch-norm and dense-GELU kernels. The stock kernels bind their wasm entry points in module-level
 //   variables from their `setupFunc`; tfjs runs every registered kernel's setupFunc on each `tf.setBackend`
 //   (Engine.setupRegisteredKernels), so those bindings follow whichever of `wasm` and `blas` is active.
@@ -23,7 +23,7 @@ import { adamwKernel, blasKernels, denseGeluKernel, geluKernels, normKernels } f
 export const BLAS_BACKEND = 'blas';
 /** Below wasm (2) and cpu (1): tfjs never picks `blas` by itself; only `tf.setBackend('blas')` / `useBackend('blas')` do. */
 const PRIORITY = 0;
-const REPLACED = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity, tf.Slice];
+const REPLACED = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity, tf.Cast, tf.Slice];
 const WASM_THREADS_FLAG = 'WASM_HAS_MULTITHREAD_SUPPORT';
 
 // Copies every wasm kernel not yet registered for `blas` (the wasm package's own, and any registered for wasm

@@ -173,8 +173,8 @@ function sliceKernel(stock: Record<string, tf.KernelConfig>, backendName: string
 
 /**
  * Identity (tf.clone, and the outputs of every custom-gradient op) shares the input's buffer and counts a
- * reference, as the cpu backend does, instead of the stock wasm kernel's copy: no kernel writes into its inputs,
- * so a shared buffer is never changed under anyone.
+ * reference, as the cpu backend does, instead of the stock wasm kernel's copy: no kernel writes into a buffer
+ * that another tensor shares (AdamW's in-place update checks), so a shared buffer is never changed under anyone.
  */
 function identityKernel(stock: Record<string, tf.KernelConfig>, backendName: string): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
@@ -184,6 +184,22 @@ function identityKernel(stock: Record<string, tf.KernelConfig>, backendName: str
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
   return { ...stock[tf.Identity], kernelName: tf.Identity, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+}
+
+/**
+ * Cast to the dtype a tensor already has (tfjs's Multiply gradient casts its other operand to float32 on every
+ * call) shares the buffer as Identity does, as the cpu backend's Cast does, instead of copying it.
+ */
+function castKernel(stock: Record<string, tf.KernelConfig>, backendName: string): tf.KernelConfig {
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+    const x = args.inputs['x']!;
+    if (x.dtype === 'string' || (args.attrs as { dtype?: string } | undefined)?.dtype !== x.dtype) {
+      return stock[tf.Cast]!.kernelFunc(args as never) as tf.TensorInfo;
+    }
+    args.backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  return { ...stock[tf.Cast], kernelName: tf.Cast, backendName, kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
 /**
@@ -375,6 +391,7 @@ export function blasKernels(addon: AddonSource, stock: Record<string, tf.KernelC
   return [
     ...reductionKernels(addon, stock, backendName),
     identityKernel(stock, backendName),
+    castKernel(stock, backendName),
     sliceKernel(stock, backendName),
     // The stock setup functions bind the fallbacks' wasm entry points to the backend being set (tfjs runs every
     // kernel's setupFunc on each tf.setBackend), so they keep working here.

@@ -303,6 +303,26 @@ describe('identity', () => {
     expect(buffers()).toBe(before - 1); // the last reference freed it
   });
 
+  it('a cast to the same dtype shares the buffer too; a cast to another dtype converts', async () => {
+    await onBlas();
+    const buffers = () => tf.backend().numDataIds();
+    const x = tf.tensor1d([1.5, -2.5, 3]);
+    const before = buffers();
+    const same = tf.cast(x, 'float32');
+    expect(same.dataId).toBe(x.dataId);
+    expect(buffers()).toBe(before);
+    const ints = tf.cast(x, 'int32');
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+    const back = tf.cast(ints, 'float32');
+    expect(back.dtype).toBe('float32');
+    expect(back.dataId).not.toBe(ints.dataId);
+    expect(Array.from(back.dataSync())).toEqual([1, -2, 3]);
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2.5, 3]);
+    tf.dispose([same, ints, back]);
+  });
+
   it('a clone kept across a variable update keeps the old values', async () => {
     await onBlas();
     const v = tf.variable(tf.tensor1d([1, 2, 3]));
@@ -533,12 +553,12 @@ describe('the layer-norm and batch-norm kernels', () => {
 });
 
 describe('switching and errors', () => {
-  it('blas has every wasm kernel, its own in place of six; wasm keeps the stock ones; transposes are free only on blas', async () => {
+  it('blas has every wasm kernel, its own in place of seven; wasm keeps the stock ones; transposes are free only on blas', async () => {
     const names = (backend: string) => tf.getKernelsForBackend(backend).map((k) => k.kernelName).sort();
     expect(names('blas')).toEqual(
       [...names('wasm'), FUSED_ADAMW_KERNEL, GELU_KERNEL, GELU_GRAD_KERNEL, LAYER_NORM_KERNEL, LAYER_NORM_GRAD_KERNEL, BATCH_NORM_KERNEL, BATCH_NORM_GRAD_KERNEL, BATCH_NORM_INFERENCE_KERNEL, DENSE_GELU_KERNEL].sort(),
     );
-    for (const name of [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity, tf.Slice]) {
+    for (const name of [tf.BatchMatMul, tf._FusedMatMul, tf.Sum, tf.Mean, tf.Identity, tf.Cast, tf.Slice]) {
       expect(tf.getKernel(name, 'blas')!.kernelFunc, name).not.toBe(tf.getKernel(name, 'wasm')!.kernelFunc);
     }
     expect(tf.getKernel(tf.Add, 'blas')!.kernelFunc).toBe(tf.getKernel(tf.Add, 'wasm')!.kernelFunc);

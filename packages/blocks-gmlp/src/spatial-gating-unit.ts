@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, type Kwargs, LayerNorm, type LayerVariable, type OptionsInput,
-  type OptionsOutput, type Shape, ShapeError, defineOptions, dense, getActivation, oneShape, oneTensor, option,
+  type OptionsOutput, type Shape, ShapeError, defineOptions, denseTokens, getActivation, oneShape, oneTensor, option,
   resolveInitializer, tokenShape,
 } from '@mlp-blocks/core';
 import { causalKernelMask } from './masks.js';
@@ -123,9 +123,8 @@ export class SpatialGatingUnit extends Block {
         bias = tf.slice(bias, [0], [n]);
       }
       if (this.causal) kernel = tf.mul(kernel, causalKernelMask(n));
-      // Mix tokens: [b, n, c] → [b, c, n] · W [n, n] (+ b per token) → back to [b, n, c].
-      const mixed = dense(tf.transpose(normed, [0, 2, 1]), kernel, bias);
-      let g = tf.transpose(mixed, [0, 2, 1]);
+      // Mix tokens: g[b, j, c] = Σᵢ W[i, j]·normed[b, i, c] + bias[j] (no transposes where the backend needs none).
+      let g = denseTokens(normed, kernel, bias);
       if (extra) g = tf.add(g, extra);
       return tf.mul(u, this.act(g));
     });

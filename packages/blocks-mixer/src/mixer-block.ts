@@ -3,7 +3,7 @@ import {
   Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, DropPath, type Kwargs, LayerNorm, LayerScale, Mlp, type OptionsInput,
   type OptionsOutput, type Shape, defineOptions, lastDim, oneShape, oneTensor, option,
 } from '@mlp-blocks/core';
-import { checkSequence, sequenceLength, swapAxes } from './ops.js';
+import { checkSequence, sequenceLength } from './ops.js';
 import { checkWidthOrRatio, hiddenWidth } from './widths.js';
 
 /** The options of {@link MixerBlock}, each declared once (ResMlpBlock and the classifiers compose them). */
@@ -115,8 +115,8 @@ export class MixerBlock extends Block {
     checkSequence(this.blockName, 'tokens', x.shape, this.seqLen);
     const p = this.parts!;
     return tf.tidy(() => {
-      // Token mixing: the MLP runs along the token axis, so swap it last and back.
-      const h = swapAxes(this.callOwned(p.tokenMlp, swapAxes(this.callOwned(p.norm1, x, kwargs)), kwargs));
+      // Token mixing: the MLP runs along the token axis (swapped last and back where the backend needs it).
+      const h = p.tokenMlp.callTokens(this.callOwned(p.norm1, x, kwargs), kwargs);
       const u = tf.add(x, this.branch(h, p.ls1, kwargs));
       const g = this.callOwned(p.channelMlp, this.callOwned(p.norm2, u, kwargs), kwargs);
       return tf.add(u, this.branch(g, p.ls2, kwargs));

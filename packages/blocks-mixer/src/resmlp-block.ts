@@ -4,7 +4,7 @@ import {
   type OptionsOutput, type Shape, defineOptions, lastDim, oneShape, oneTensor, option, pickOptions, validate,
 } from '@mlp-blocks/core';
 import { MIXER_BLOCK_OPTIONS } from './mixer-block.js';
-import { checkSequence, sequenceLength, swapAxes } from './ops.js';
+import { checkSequence, sequenceLength } from './ops.js';
 import { checkWidthOrRatio, hiddenWidth } from './widths.js';
 
 /** The options of {@link ResMlpBlock}: the channel MLP's as MixerBlock's, and a LayerScale that is always on. */
@@ -104,7 +104,7 @@ export class ResMlpBlock extends Block {
     checkSequence(this.blockName, 'tokens', x.shape, this.seqLen);
     const p = this.parts!;
     return tf.tidy(() => {
-      const t = swapAxes(this.callOwned(p.tokenFc, swapAxes(this.callOwned(p.norm1, x, kwargs)), kwargs));
+      const t = p.tokenFc.callTokens(this.callOwned(p.norm1, x, kwargs)); // along the token axis
       const z = tf.add(x, this.branch(this.callOwned(p.ls1, t, kwargs), kwargs));
       const h = this.callOwned(p.channelMlp, this.callOwned(p.norm2, z, kwargs), kwargs);
       return tf.add(z, this.branch(this.callOwned(p.ls2, h, kwargs), kwargs));

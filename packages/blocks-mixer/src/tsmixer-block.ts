@@ -3,7 +3,7 @@ import {
   BatchNorm, Block, type BlockArgs, CLASS_PREFIX, type ConfigDict, Dense, type Kwargs, LayerNorm, Mlp, type OptionsInput, type OptionsOutput,
   type Shape, defineOptions, dropout, getActivation, lastDim, oneShape, oneTensor, option,
 } from '@mlp-blocks/core';
-import { checkSequence, sequenceLength, swapAxes } from './ops.js';
+import { checkSequence, sequenceLength } from './ops.js';
 
 /** The normalisations a TsMixerBlock accepts: 'batch', 'layer' or 'none'. */
 export const TS_NORMS = ['batch', 'layer', 'none'] as const;
@@ -110,7 +110,7 @@ export class TsMixerBlock extends Block {
     const p = this.parts!;
     const training = this.isTraining(kwargs);
     return tf.tidy(() => {
-      const h = swapAxes(this.act(this.callOwned(p.timeFc, swapAxes(this.normalise(p.norm1, x, kwargs)), kwargs)));
+      const h = this.act(p.timeFc.callTokens(this.normalise(p.norm1, x, kwargs))); // along the time axis
       const r = tf.add(x, dropout(h, this.dropout, training));
       return tf.add(r, this.callOwned(p.featureMlp, this.normalise(p.norm2, r, kwargs), kwargs));
     });

@@ -64,6 +64,7 @@ export { INITIALIZER_NAMES, resolveInitializer, seededInitializer, seededTensor,
 export { SeededRandom, mix32, MAX_SEED, withSeededRandom, type SeededRandomState } from './random.js';
 export { dense, denseAutodiff } from './ops/dense.js';
 export { DENSE_GELU_KERNEL, denseActivation } from './ops/dense-activation.js';
+export { denseTokens } from './ops/dense-tokens.js';
 export {
   FUSED_ADAMW_KERNEL,
   GELU_GRAD_KERNEL,

@@ -4,6 +4,7 @@ import { Block, type BlockArgs, CLASS_PREFIX } from '../block.js';
 import { ConfigError } from '../errors.js';
 import { resolveInitializer } from '../initializers.js';
 import { denseActivation } from '../ops/dense-activation.js';
+import { denseTokens } from '../ops/dense-tokens.js';
 import { option } from '../options/index.js';
 import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
@@ -62,6 +63,15 @@ export class Dense extends Block {
       const x = oneTensor(this.blockName, inputs);
       return denseActivation(x, this.kernel!.read(), this.bias?.read(), this.activation, this.act);
     });
+  }
+
+  /**
+   * The layer applied along axis 1 of x [batch, inDim, channels] instead of the last: [batch, units, channels],
+   * the same values as swapping axes 1 and 2, calling the layer and swapping back (token mixing), without the
+   * two transposes where the backend multiplies transposed operands at full speed (core's `denseTokens`).
+   */
+  callTokens(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => this.act(denseTokens(x, this.kernel!.read(), this.bias?.read())));
   }
 
   /**

@@ -5,6 +5,7 @@ import { option } from '../options/index.js';
 import { type OptionsInput, type OptionsOutput, defineOptions } from '../options/parse.js';
 import { lastDim, oneShape, oneTensor } from '../shapes.js';
 import type { Kwargs, Shape } from '../types.js';
+import { productsTransposeFree } from '../ops/kernels.js';
 import { Dense } from './dense.js';
 
 /** The options of {@link Mlp}, each declared once; blocks that contain an MLP compose them. */
@@ -70,7 +71,23 @@ export class Mlp extends Block {
       return dropout(this.callOwned(this.fc2!, h, kwargs), this.dropout, training);
     });
   }
+
+  /**
+   * The MLP along axis 1 of x [batch, n, channels], built for [batch, channels, n] (token mixing): the same as
+   * swapping axes 1 and 2, calling it and swapping back, without the transposes where the backend needs none.
+   */
+  callTokens(x: tf.Tensor, kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      // Elsewhere exactly what the blocks ran before, dropout masks included (drawn in the swapped layout).
+      if (!productsTransposeFree()) return swapTokens(this.call(swapTokens(x), kwargs));
+      const training = this.isTraining(kwargs);
+      const h = dropout(this.fc1.callTokens(x), this.dropout, training);
+      return dropout(this.fc2!.callTokens(h), this.dropout, training);
+    });
+  }
 }
+
+const swapTokens = (x: tf.Tensor) => tf.transpose(x, [0, 2, 1]);
 
 /** Inverted dropout in training, identity otherwise. */
 export function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
