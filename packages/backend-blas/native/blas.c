@@ -207,9 +207,10 @@ static void pool_set_size(int threads) {
   pthread_mutex_unlock(&pool.busy);
 }
 
-/* GCC on x86-64 Linux builds the vector loops below also for AVX2, chosen at load time. */
+/* GCC on x86-64 Linux builds the vector loops below also for AVX-512 and AVX2, chosen at load time (the same
+   operations in the same order per element, so the same bits: only the vector width differs). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define VECTOR_CLONES
 #endif
@@ -552,7 +553,7 @@ static napi_value reduce_rows(napi_env env, napi_callback_info info) {
  * GELU with erf, x·Φ(x), and its derivative Φ(x) + x·φ(x), one pass each. erf is Abramowitz & Stegun's
  * 7.1.26 (absolute error below 1.5e-7), the approximation tfjs's own Erf kernels use, with a polynomial exp
  * (Cephes's, relative error below 1e-7); both are branch-free so the loops vectorize, and on x86-64 Linux GCC
- * builds an AVX2 copy chosen at load time. The glibc erff/expf calls they replace cost about twice as much.
+ * builds AVX-512 and AVX2 copies chosen at load time. The glibc erff/expf calls they replace cost about twice as much.
  */
 
 static const float SQRT_HALF = 0.70710678118654752440f;
