@@ -32,10 +32,10 @@ function reference(withBias: boolean) {
         for (let i = 0; i < N; i++) acc += xv[at(b, i, c, N)]! * wv[i * M + j]!;
         y[at(b, j, c, M)] = acc;
         const r = rv[at(b, j, c, M)]!;
-        db[j] += r;
+        db[j] = db[j]! + r;
         for (let i = 0; i < N; i++) {
-          dx[at(b, i, c, N)] += r * wv[i * M + j]!;
-          dw[i * M + j] += r * xv[at(b, i, c, N)]!;
+          dx[at(b, i, c, N)] = dx[at(b, i, c, N)]! + r * wv[i * M + j]!;
+          dw[i * M + j] = dw[i * M + j]! + r * xv[at(b, i, c, N)]!;
         }
       }
     }
