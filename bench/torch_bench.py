@@ -112,6 +112,18 @@ def workload(wid):
     raise SystemExit(f'torch_bench.py: --workload must be 1, 2, 3 or 4, received {wid}')
 
 
+def training_setup(wid, threads):
+    """(model, x, y, loss function, AdamW) of a workload, seeded, with torch on `threads` threads."""
+    torch.set_num_threads(threads)  # Debian's torch defaults to one thread here
+    torch.manual_seed(0)
+    model, shape, loss_name, outputs = workload(wid)
+    x = torch.rand(BATCH, *shape)
+    y = torch.rand(BATCH, outputs) if loss_name == 'mse' else torch.randint(0, outputs, (BATCH,))
+    loss_fn = F.mse_loss if loss_name == 'mse' else F.cross_entropy
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
+    return model, x, y, loss_fn, opt
+
+
 def positive(name):
     def parse(text):
         try:
@@ -143,13 +155,7 @@ def main():
     p.add_argument('--warmup', type=positive('warmup'), default=3)
     a = p.parse_args()
 
-    torch.set_num_threads(a.threads)  # Debian's torch defaults to one thread here
-    torch.manual_seed(0)
-    model, shape, loss_name, outputs = workload(a.workload)
-    x = torch.rand(BATCH, *shape)
-    y = torch.rand(BATCH, outputs) if loss_name == 'mse' else torch.randint(0, outputs, (BATCH,))
-    loss_fn = F.mse_loss if loss_name == 'mse' else F.cross_entropy
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
+    model, x, y, loss_fn, opt = training_setup(a.workload, a.threads)
 
     def train():
         model.train()

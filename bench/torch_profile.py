@@ -5,10 +5,9 @@ Run: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 
 import argparse
 
 import torch
-import torch.nn.functional as F
 from torch.profiler import ProfilerActivity, profile
 
-from torch_bench import BATCH, workload
+from torch_bench import training_setup
 
 p = argparse.ArgumentParser(description=__doc__)
 p.add_argument('--workload', type=int, required=True)
@@ -16,13 +15,7 @@ p.add_argument('--threads', type=int, default=2)
 p.add_argument('--steps', type=int, default=5)
 p.add_argument('--train', action='store_true')
 a = p.parse_args()
-torch.set_num_threads(a.threads)
-torch.manual_seed(0)
-model, shape, loss_name, outputs = workload(a.workload)
-x = torch.rand(BATCH, *shape)
-y = torch.rand(BATCH, outputs) if loss_name == 'mse' else torch.randint(0, outputs, (BATCH,))
-loss_fn = F.mse_loss if loss_name == 'mse' else F.cross_entropy
-opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+model, x, y, loss_fn, opt = training_setup(a.workload, a.threads)
 
 
 def once():
